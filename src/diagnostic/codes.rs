@@ -1,0 +1,219 @@
+//! The catalogue of stable diagnostic codes: one table that the renderers, the
+//! SARIF rule list and `docs/diagnostics.md` all read, so a code cannot exist
+//! in one place and be missing in another.
+
+use super::Severity;
+
+/// A stable diagnostic code (`RP0xx`: plan language).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    /// The file is larger than the loader accepts.
+    FileTooLarge,
+    /// The file is not valid UTF-8.
+    NotUtf8,
+    /// The file contains a NUL byte.
+    NulByte,
+    /// The file holds no YAML document.
+    EmptyDocument,
+    /// The file holds more than one YAML document.
+    MultipleDocuments,
+    /// The YAML parser rejected the text.
+    YamlSyntax,
+    /// A mapping has the same key twice.
+    DuplicateKey,
+    /// Collections are nested deeper than the loader accepts.
+    TooDeep,
+    /// Aliases expand to more nodes than the loader accepts.
+    AliasBudget,
+    /// A YAML feature the plan language does not accept (tags, merge keys, complex keys).
+    UnsupportedYaml,
+    /// A property the schema does not know.
+    UnknownProperty,
+    /// A required property is missing.
+    MissingProperty,
+    /// A value has the wrong type.
+    WrongType,
+    /// A value is not one of the allowed values.
+    NotAllowedValue,
+    /// A string does not have the required form.
+    BadFormat,
+    /// A value is out of range or of the wrong size.
+    OutOfRange,
+    /// An object must have exactly one of several properties.
+    ExactlyOneOf,
+    /// Two steps have the same id.
+    DuplicateStepId,
+    /// `dependsOn` names a step that does not exist.
+    UnknownDependency,
+    /// A step depends on itself.
+    SelfDependency,
+    /// The steps' dependencies form a cycle.
+    DependencyCycle,
+    /// A step names a vault that is not declared.
+    UnknownVault,
+    /// A step names a target that is not declared.
+    UnknownTarget,
+    /// A restore step has no vault, neither its own nor a default.
+    MissingVault,
+    /// A restore step that needs a target has none.
+    MissingTarget,
+    /// A `${{ … }}` expression is malformed.
+    BadReference,
+    /// A reference names a step that does not exist.
+    UnknownReferenceStep,
+    /// A reference names an output the step kind does not produce.
+    UnknownOutput,
+    /// `then: deploy-template` on a restore that is not `as: disks`.
+    ThenNeedsDisks,
+    /// An option that does not apply to the restore mode.
+    OptionNotForMode,
+    /// A vault or target is declared but never used.
+    UnusedDeclaration,
+    /// The plan passed the schema but could not be read into the model.
+    Internal,
+}
+
+/// What the catalogue knows of a code.
+#[derive(Debug, Clone, Copy)]
+pub struct CodeInfo {
+    /// The code itself.
+    pub code: Code,
+    /// The stable identifier, such as `RP012`.
+    pub id: &'static str,
+    /// A short, stable name for SARIF and the docs.
+    pub name: &'static str,
+    /// The severity the code is reported with.
+    pub severity: Severity,
+    /// One sentence: what the problem is.
+    pub summary: &'static str,
+    /// One sentence: how to fix it.
+    pub fix: &'static str,
+}
+
+macro_rules! catalogue {
+    ($( $code:ident => $id:literal, $name:literal, $sev:ident, $summary:literal, $fix:literal; )*) => {
+        /// Every code, in code order.
+        pub const CATALOGUE: &[CodeInfo] = &[
+            $( CodeInfo { code: Code::$code, id: $id, name: $name, severity: Severity::$sev, summary: $summary, fix: $fix }, )*
+        ];
+    };
+}
+
+impl Code {
+    /// The catalogue entry of this code.
+    pub fn info(self) -> &'static CodeInfo {
+        CATALOGUE
+            .iter()
+            .find(|info| info.code == self)
+            .expect("invariant: every code has a catalogue entry")
+    }
+
+    /// The stable identifier, such as `RP012`.
+    pub fn id(self) -> &'static str {
+        self.info().id
+    }
+
+    /// Where the code is documented, relative to the repository root.
+    pub fn docs_link(self) -> String {
+        format!("docs/diagnostics.md#{}", self.id().to_ascii_lowercase())
+    }
+}
+
+catalogue! {
+    FileTooLarge => "RP001", "file-too-large", Error,
+        "The file is larger than 16 MiB, the most a plan or inventory may be.",
+        "Split the plan into several plans, or remove generated content.";
+    NotUtf8 => "RP002", "not-utf8", Error,
+        "The file is not valid UTF-8 text.",
+        "Save the file as UTF-8 (without a byte-order mark in the middle of the file).";
+    NulByte => "RP003", "nul-byte", Error,
+        "The file contains a NUL byte, so it is binary rather than YAML text.",
+        "Check that the right file was given; remove the NUL bytes.";
+    EmptyDocument => "RP004", "empty-document", Error,
+        "The file contains no YAML document (it is empty or holds only comments).",
+        "Write the plan, starting with `apiVersion: restoreplan/v1`.";
+    MultipleDocuments => "RP005", "multiple-documents", Error,
+        "The file holds more than one YAML document (`---` separates them); a plan is one document.",
+        "Put each plan in its own file.";
+    YamlSyntax => "RP006", "yaml-syntax", Error,
+        "The text is not valid YAML.",
+        "Fix the YAML at the marked position (indentation, quotes and brackets are the usual causes).";
+    DuplicateKey => "RP007", "duplicate-key", Error,
+        "A mapping has the same key twice; YAML forbids it and the second would silently win.",
+        "Remove one of the two entries, or merge them.";
+    TooDeep => "RP008", "too-deep", Error,
+        "Collections are nested more than 64 levels deep.",
+        "Flatten the structure; no valid plan nests that deep.";
+    AliasBudget => "RP009", "alias-budget", Error,
+        "Aliases expand to more than 100,000 nodes (an alias bomb, or an unreasonably repetitive file).",
+        "Write the repeated content out, or use `defaults:` instead of anchors.";
+    UnsupportedYaml => "RP010", "unsupported-yaml", Error,
+        "The file uses a YAML feature the plan language does not accept: custom tags, merge keys (`<<`) or non-scalar keys.",
+        "Write the value out plainly; use `defaults:` for shared settings.";
+    UnknownProperty => "RP011", "unknown-property", Error,
+        "The schema does not know this property (often a typo).",
+        "Use one of the properties the schema lists; the message suggests the closest one.";
+    MissingProperty => "RP012", "missing-property", Error,
+        "A property the schema requires is missing.",
+        "Add the property.";
+    WrongType => "RP013", "wrong-type", Error,
+        "The value has the wrong type (for example a list where a string is expected).",
+        "Write the value in the expected type; quote strings that YAML would read as numbers.";
+    NotAllowedValue => "RP014", "not-allowed-value", Error,
+        "The value is not one of the allowed values.",
+        "Use one of the listed values.";
+    BadFormat => "RP015", "bad-format", Error,
+        "The string does not have the required form (duration, resource id, step id, time, …).",
+        "Write the value in the form the message shows.";
+    OutOfRange => "RP016", "out-of-range", Error,
+        "The value is out of range, or a list or text has the wrong size.",
+        "Use a value within the limits the message gives.";
+    ExactlyOneOf => "RP017", "exactly-one-of", Error,
+        "The object must have exactly one of several properties (a step exactly one kind, a restore exactly one of `vm` or `select`).",
+        "Keep exactly one of the listed properties.";
+    DuplicateStepId => "RP020", "duplicate-step-id", Error,
+        "Two steps have the same id.",
+        "Rename one of them; ids are how steps refer to each other.";
+    UnknownDependency => "RP021", "unknown-dependency", Error,
+        "`dependsOn` names a step that does not exist.",
+        "Use the id of an existing step; the message suggests the closest one.";
+    SelfDependency => "RP022", "self-dependency", Error,
+        "A step lists itself in `dependsOn`, or refers to its own outputs.",
+        "Remove the entry.";
+    DependencyCycle => "RP023", "dependency-cycle", Error,
+        "The dependencies form a cycle, so no order can run the steps.",
+        "Remove one of the labelled `dependsOn` entries or references to break the cycle.";
+    UnknownVault => "RP024", "unknown-vault", Error,
+        "A step or the defaults name a vault that `vaults:` does not declare.",
+        "Declare the vault under `vaults:`, or use a declared name.";
+    UnknownTarget => "RP025", "unknown-target", Error,
+        "A step or the defaults name a target that `targets:` does not declare.",
+        "Declare the target under `targets:`, or use a declared name.";
+    MissingVault => "RP026", "missing-vault", Error,
+        "A restore step has no vault: neither `restore.vault` nor `defaults.vault` is set.",
+        "Set `vault:` on the step or `defaults.vault`.";
+    MissingTarget => "RP027", "missing-target", Error,
+        "A restore that creates resources (`new-vm`, `disks`) has no target: neither `restore.target` nor `defaults.target` is set.",
+        "Set `target:` on the step or `defaults.target`.";
+    BadReference => "RP028", "bad-reference", Error,
+        "A `${{ … }}` expression is not of the form `${{ steps.<id>.outputs.<name> }}`.",
+        "Write the reference as `${{ steps.<id>.outputs.<name> }}`.";
+    UnknownReferenceStep => "RP029", "unknown-reference-step", Error,
+        "A reference names a step that does not exist.",
+        "Use the id of an existing step; the message suggests the closest one.";
+    UnknownOutput => "RP030", "unknown-output", Error,
+        "A reference names an output that the referenced step kind does not produce.",
+        "Use an output of that step kind: restore has `vmId`, `vmName`, `privateIp`, `jobId`; run has `exitCode`, `stdout`.";
+    ThenNeedsDisks => "RP031", "then-needs-disks", Error,
+        "`then: deploy-template` deploys the template a disk restore produces, so it needs `as: disks`.",
+        "Restore `as: disks`, or remove `then:`.";
+    OptionNotForMode => "RP032", "option-not-for-mode", Error,
+        "A restore option does not apply to the chosen restore mode (for example `name:` on `replace-existing`).",
+        "Remove the option, or choose the mode it belongs to.";
+    UnusedDeclaration => "RP040", "unused-declaration", Warning,
+        "A vault or target is declared but no step uses it.",
+        "Remove the declaration, or use it from a step.";
+    Internal => "RP099", "internal", Error,
+        "restoreplan failed on a plan that passed its schema; this is a bug in restoreplan.",
+        "Report the plan and the message to the restoreplan maintainers.";
+}

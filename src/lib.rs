@@ -1,0 +1,8 @@
+//! restoreplan: disaster recovery for Azure virtual machines as code.
+//!
+//! The pipeline is the architecture: `source → schema → model → compile →
+//! check → exec → report`. Each module is one stage and takes the previous
+//! stage's output; [`diagnostic`] is the one way every stage reports a problem.
+
+pub mod diagnostic;
+pub mod source;

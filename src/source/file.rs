@@ -1,0 +1,115 @@
+//! A named source text with a line table, read from disk or stdin within the
+//! size limit, with the byte-level checks (NUL, UTF-8) done before any parsing.
+
+use crate::diagnostic::{Code, Diagnostic};
+use std::io::Read;
+use std::sync::Arc;
+
+/// The largest file the loader reads: 16 MiB.
+pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
+
+/// A named source text, cheap to clone.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    name: Arc<str>,
+    text: Arc<str>,
+    line_starts: Arc<[usize]>,
+}
+
+impl SourceFile {
+    /// A source file from text that is already known to be good.
+    pub fn from_text(name: impl Into<Arc<str>>, text: impl Into<Arc<str>>) -> Self {
+        let text: Arc<str> = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        SourceFile {
+            name: name.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// A source file from raw bytes, with the diagnostics of the byte-level
+    /// checks. When those find a problem, the text is kept for display only.
+    pub fn from_bytes(name: impl Into<Arc<str>>, bytes: &[u8]) -> (Self, Vec<Diagnostic>) {
+        let name = name.into();
+        if bytes.len() > MAX_FILE_BYTES {
+            let diagnostic = Diagnostic::new(
+                Code::FileTooLarge,
+                format!(
+                    "the file is larger than {} MiB, the most restoreplan reads",
+                    MAX_FILE_BYTES / (1024 * 1024)
+                ),
+            )
+            .with_help(Code::FileTooLarge.info().fix);
+            return (SourceFile::from_text(name, ""), vec![diagnostic]);
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(text) => {
+                let source = SourceFile::from_text(name, text);
+                let diagnostics = match text.find('\0') {
+                    Some(at) => vec![
+                        Diagnostic::new(Code::NulByte, "the file contains a NUL byte")
+                            .at_bytes(at..at + 1, "NUL byte here")
+                            .with_help(Code::NulByte.info().fix),
+                    ],
+                    None => Vec::new(),
+                };
+                (source, diagnostics)
+            }
+            Err(error) => {
+                let at = error.valid_up_to();
+                let source = SourceFile::from_text(name, String::from_utf8_lossy(bytes));
+                let diagnostic = Diagnostic::new(
+                    Code::NotUtf8,
+                    format!("the file is not valid UTF-8 (invalid byte at offset {at})"),
+                )
+                .at_bytes(at..at + 1, "not UTF-8")
+                .with_help(Code::NotUtf8.info().fix);
+                (source, vec![diagnostic])
+            }
+        }
+    }
+
+    /// Reads a file, or standard input for `-`, refusing to read more than
+    /// the size limit (plus one byte, to notice the excess).
+    pub fn read(path: &str) -> std::io::Result<(Self, Vec<Diagnostic>)> {
+        let mut bytes = Vec::new();
+        let limit = MAX_FILE_BYTES as u64 + 1;
+        if path == "-" {
+            std::io::stdin()
+                .lock()
+                .take(limit)
+                .read_to_end(&mut bytes)?;
+            Ok(SourceFile::from_bytes("<stdin>", &bytes))
+        } else {
+            std::fs::File::open(path)?
+                .take(limit)
+                .read_to_end(&mut bytes)?;
+            Ok(SourceFile::from_bytes(path, &bytes))
+        }
+    }
+
+    /// The name shown to people (the path as given).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The 1-based line and 1-based column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let start = self.line_starts[line];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |prefix| prefix.chars().count());
+        (line + 1, column + 1)
+    }
+}
