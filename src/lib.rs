@@ -4,5 +4,12 @@
 //! check → exec → report`. Each module is one stage and takes the previous
 //! stage's output; [`diagnostic`] is the one way every stage reports a problem.
 
+pub mod cli;
+pub mod compile;
 pub mod diagnostic;
+pub mod model;
+pub mod pipeline;
+pub mod report;
+pub mod schema;
 pub mod source;
+pub mod suggest;

@@ -101,6 +101,11 @@ impl SourceFile {
         &self.text
     }
 
+    /// The text, shared.
+    pub fn shared_text(&self) -> std::sync::Arc<str> {
+        std::sync::Arc::clone(&self.text)
+    }
+
     /// The 1-based line and 1-based column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());

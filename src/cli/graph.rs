@@ -1,0 +1,49 @@
+//! `restoreplan graph <PLAN> --format dot|mermaid|json`
+
+use super::{Outcome, fail, print, read_and_validate};
+use crate::report::{graph, human};
+use clap::ValueEnum;
+
+/// Arguments of `graph`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The plan file; `-` reads standard input.
+    #[arg(value_name = "PLAN")]
+    plan: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Mermaid)]
+    format: Format,
+}
+
+/// Graph formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Graphviz DOT.
+    Dot,
+    /// A Mermaid flowchart (renders in GitHub comments).
+    Mermaid,
+    /// JSON: nodes in topological order with waves.
+    Json,
+}
+
+pub(super) fn run(args: Args, style: human::Style) -> Outcome {
+    let validated = match read_and_validate(&args.plan) {
+        Ok(validated) => validated,
+        Err(message) => return fail(&message),
+    };
+    let Some(compiled) = validated.graph else {
+        // The diagnostics go to stderr so that stdout only ever holds a graph.
+        eprint!("{}", human::render(&validated.report, style));
+        return Outcome::Problems;
+    };
+    let name = validated
+        .plan
+        .as_ref()
+        .map_or("plan", |plan| plan.metadata.name.as_str());
+    print(&match args.format {
+        Format::Dot => graph::dot(&compiled, name),
+        Format::Mermaid => graph::mermaid(&compiled),
+        Format::Json => graph::json(&compiled),
+    });
+    Outcome::Success
+}

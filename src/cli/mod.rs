@@ -1,0 +1,106 @@
+//! The command line: one file per subcommand, each thin glue over the stages.
+//! Exit codes: 0 success, 1 the input has errors, 2 the command could not run.
+
+mod completions;
+mod graph;
+mod schema;
+mod validate;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+/// Disaster recovery for Azure virtual machines as code.
+#[derive(Debug, Parser)]
+#[command(name = "restoreplan", version, about, long_about = None)]
+pub struct Cli {
+    /// When to use colour in human output.
+    #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
+    pub color: Color,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check restore plans against the schema and compile them; report every problem.
+    Validate(validate::Args),
+    /// Print the compiled dependency graph of a plan.
+    Graph(graph::Args),
+    /// Print an embedded JSON Schema.
+    Schema(schema::Args),
+    /// Print a shell completion script.
+    Completions(completions::Args),
+}
+
+/// When to use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// On a terminal, unless `NO_COLOR` is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl Color {
+    fn enabled(self) -> bool {
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+}
+
+/// The outcome of a command, as an exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything was fine.
+    Success = 0,
+    /// The input has errors.
+    Problems = 1,
+    /// The command could not run.
+    Failure = 2,
+}
+
+/// Parses the arguments and runs the command.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let style = crate::report::human::Style {
+        color: cli.color.enabled(),
+        width: 100,
+    };
+    let outcome = match cli.command {
+        Command::Validate(args) => validate::run(args, style),
+        Command::Graph(args) => graph::run(args, style),
+        Command::Schema(args) => schema::run(args),
+        Command::Completions(args) => completions::run(args),
+    };
+    ExitCode::from(outcome as u8)
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.
+fn print(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+/// Reports that a command could not run.
+fn fail(message: &str) -> Outcome {
+    eprintln!("error: {message}");
+    Outcome::Failure
+}
+
+/// Reads and validates one plan, or explains on stderr why it could not be read.
+fn read_and_validate(path: &str) -> Result<crate::pipeline::Validated, String> {
+    let (source, byte_problems) = crate::source::SourceFile::read(path)
+        .map_err(|error| format!("cannot read `{path}`: {error}"))?;
+    Ok(crate::pipeline::validate_plan(source, byte_problems))
+}

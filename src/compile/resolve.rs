@@ -1,0 +1,473 @@
+//! Name resolution: defaults merged into each restore, vault and target
+//! names checked, `dependsOn` entries and output references turned into edges.
+
+use super::graph::{Edge, EdgeReason, Node};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{Plan, RecoveryPointSelector, RestoreMode, Step, StepKind, Tier};
+use crate::source::escape_pointer_token;
+use crate::suggest::did_you_mean;
+use std::collections::HashMap;
+
+/// A restore step with the plan's defaults applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedRestore {
+    /// The restore mode.
+    pub mode: RestoreMode,
+    /// The vault name.
+    pub vault: String,
+    /// The target name, for modes that create resources.
+    pub target: Option<String>,
+    /// The recovery point selector (default `latest`).
+    pub recovery_point: RecoveryPointSelector,
+    /// The required tier, if any.
+    pub tier: Option<Tier>,
+}
+
+/// One node per step, in file order; reports duplicate ids and bad names.
+pub(super) fn resolve_steps(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Vec<Node> {
+    check_default_names(plan, diagnostics);
+    let mut first_seen: HashMap<&str, usize> = HashMap::new();
+    for (index, step) in plan.steps.iter().enumerate() {
+        if let Some(&first) = first_seen.get(step.id.as_str()) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::DuplicateStepId,
+                    format!("two steps have the id `{}`", step.id),
+                )
+                .at(&format!("/steps/{index}/id"), "defined again here")
+                .at(&format!("/steps/{first}/id"), "first defined here")
+                .with_help(Code::DuplicateStepId.info().fix),
+            );
+        } else {
+            first_seen.insert(&step.id, index);
+        }
+    }
+    plan.steps
+        .iter()
+        .enumerate()
+        .map(|(index, step)| {
+            let restore = match &step.kind {
+                StepKind::Restore(_) => resolve_restore(plan, step, index, diagnostics),
+                _ => None,
+            };
+            Node {
+                id: step.id.clone(),
+                step_index: index,
+                kind: step.kind.name(),
+                subject: match &step.kind {
+                    StepKind::Restore(r) => Some(r.subject()),
+                    _ => None,
+                },
+                restore,
+                optional: step.optional,
+            }
+        })
+        .collect()
+}
+
+fn check_default_names(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) {
+    if let Some(vault) = &plan.defaults.vault {
+        check_name(plan, Declared::Vault, vault, "/defaults/vault", diagnostics);
+    }
+    if let Some(target) = &plan.defaults.target {
+        check_name(
+            plan,
+            Declared::Target,
+            target,
+            "/defaults/target",
+            diagnostics,
+        );
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Declared {
+    Vault,
+    Target,
+}
+
+/// Reports a name that `vaults:`/`targets:` does not declare; true when it is declared.
+fn check_name(
+    plan: &Plan,
+    kind: Declared,
+    name: &str,
+    pointer: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> bool {
+    let (declared, code, noun, section): (Vec<&str>, _, _, _) = match kind {
+        Declared::Vault => (
+            plan.vaults.keys().map(String::as_str).collect(),
+            Code::UnknownVault,
+            "vault",
+            "vaults",
+        ),
+        Declared::Target => (
+            plan.targets.keys().map(String::as_str).collect(),
+            Code::UnknownTarget,
+            "target",
+            "targets",
+        ),
+    };
+    if declared.contains(&name) {
+        return true;
+    }
+    let help = match did_you_mean(name, declared.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None if declared.is_empty() => format!("declare it under `{section}:`"),
+        None => format!(
+            "declare it under `{section}:`, or use one of {}",
+            declared
+                .iter()
+                .map(|d| format!("`{d}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    diagnostics.push(
+        Diagnostic::new(code, format!("unknown {noun} `{name}`"))
+            .at(
+                pointer,
+                format!("no {noun} of this name under `{section}:`"),
+            )
+            .with_help(help),
+    );
+    false
+}
+
+fn resolve_restore(
+    plan: &Plan,
+    step: &Step,
+    index: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<ResolvedRestore> {
+    let StepKind::Restore(restore) = &step.kind else {
+        return None;
+    };
+    let at = |field: &str| format!("/steps/{index}/restore/{field}");
+    let mut ok = true;
+    let vault = match (&restore.vault, &plan.defaults.vault) {
+        (Some(own), _) => {
+            ok &= check_name(plan, Declared::Vault, own, &at("vault"), diagnostics);
+            Some(own.clone())
+        }
+        (None, Some(default)) => Some(default.clone()),
+        (None, None) => {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::MissingVault,
+                    format!("restore step `{}` has no vault", step.id),
+                )
+                .at(
+                    &format!("/steps/{index}/restore"),
+                    "no `vault:` here and no `defaults.vault`",
+                )
+                .with_help(Code::MissingVault.info().fix),
+            );
+            ok = false;
+            None
+        }
+    };
+    let target = match (&restore.target, &plan.defaults.target) {
+        (Some(own), _) => {
+            ok &= check_name(plan, Declared::Target, own, &at("target"), diagnostics);
+            Some(own.clone())
+        }
+        (None, Some(default)) if restore.mode.needs_target() => Some(default.clone()),
+        (None, _) if restore.mode.needs_target() => {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::MissingTarget,
+                    format!(
+                        "restore step `{}` creates resources (`as: {}`) but has no target",
+                        step.id,
+                        restore.mode.as_str()
+                    ),
+                )
+                .at(&format!("/steps/{index}/restore/as"), "needs a target")
+                .with_help(Code::MissingTarget.info().fix),
+            );
+            ok = false;
+            None
+        }
+        (None, _) => None,
+    };
+    check_mode_options(step, index, diagnostics);
+    let restore_ok = ok && vault.is_some();
+    restore_ok.then(|| ResolvedRestore {
+        mode: restore.mode,
+        vault: vault.unwrap_or_default(),
+        target,
+        recovery_point: restore
+            .recovery_point
+            .clone()
+            .or_else(|| plan.defaults.recovery_point.clone())
+            .unwrap_or_else(|| RecoveryPointSelector::Named("latest".into())),
+        tier: restore.tier.or(plan.defaults.tier),
+    })
+}
+
+/// Options that only make sense for some restore modes.
+fn check_mode_options(step: &Step, index: usize, diagnostics: &mut Vec<Diagnostic>) {
+    let StepKind::Restore(restore) = &step.kind else {
+        return;
+    };
+    let at = |field: &str| format!("/steps/{index}/restore/{field}");
+    let mode = restore.mode;
+    if restore.then.is_some() && mode != RestoreMode::Disks {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::ThenNeedsDisks,
+                format!(
+                    "`then: deploy-template` needs `as: disks`, but step `{}` restores `as: {}`",
+                    step.id,
+                    mode.as_str()
+                ),
+            )
+            .at(&at("then"), "only after a disk restore")
+            .with_help(Code::ThenNeedsDisks.info().fix),
+        );
+    }
+    let mut not_for = |field: &str, applies: bool, why: String| {
+        if !applies {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::OptionNotForMode,
+                    format!("`{field}` does not apply to step `{}`: {why}", step.id),
+                )
+                .at_key(&at(field), "not applicable")
+                .with_help(Code::OptionNotForMode.info().fix),
+            );
+        }
+    };
+    if restore.name.is_some() {
+        if restore.select.is_some() {
+            not_for(
+                "name",
+                false,
+                "a `select:` restores several VMs, which cannot share one name".into(),
+            );
+        } else {
+            let creates_vm = mode == RestoreMode::NewVm
+                || (mode == RestoreMode::Disks && restore.then.is_some());
+            not_for(
+                "name",
+                creates_vm,
+                format!("`as: {}` creates no VM to name", mode.as_str()),
+            );
+        }
+    }
+    if !restore.luns.is_empty() {
+        let applies = matches!(mode, RestoreMode::Disks | RestoreMode::NewVm);
+        not_for(
+            "luns",
+            applies,
+            format!(
+                "disks are chosen by LUN only when restoring `as: disks` or `as: new-vm`, not `as: {}`",
+                mode.as_str()
+            ),
+        );
+    }
+    if restore.zone.is_some() {
+        not_for(
+            "zone",
+            mode.needs_target(),
+            format!("`as: {}` places no resources in a zone", mode.as_str()),
+        );
+    }
+    if restore.disk_encryption_set.is_some() {
+        not_for(
+            "diskEncryptionSet",
+            mode.needs_target(),
+            format!("`as: {}` creates no disks", mode.as_str()),
+        );
+    }
+}
+
+/// The edges of `dependsOn` entries and output references.
+pub(super) fn resolve_edges(
+    plan: &Plan,
+    nodes: &[Node],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Edge> {
+    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    for node in nodes {
+        by_id.entry(node.id.as_str()).or_insert(node.step_index);
+    }
+    let ids: Vec<&str> = plan.steps.iter().map(|s| s.id.as_str()).collect();
+    let suggest = |name: &str| match did_you_mean(name, ids.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => "use the id of a step in this plan".to_owned(),
+    };
+    let mut edges = Vec::new();
+    for (index, step) in plan.steps.iter().enumerate() {
+        for (position, dependency) in step.depends_on.iter().enumerate() {
+            let pointer = format!("/steps/{index}/dependsOn/{position}");
+            if *dependency == step.id {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::SelfDependency,
+                        format!("step `{}` depends on itself", step.id),
+                    )
+                    .at(&pointer, "this is the step's own id")
+                    .with_help(Code::SelfDependency.info().fix),
+                );
+            } else if let Some(&to) = by_id.get(dependency.as_str()) {
+                edges.push(Edge {
+                    from: index,
+                    to,
+                    reason: EdgeReason::DependsOn,
+                    pointer,
+                });
+            } else {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::UnknownDependency,
+                        format!(
+                            "step `{}` depends on `{dependency}`, which does not exist",
+                            step.id
+                        ),
+                    )
+                    .at(&pointer, "no step has this id")
+                    .with_help(suggest(dependency)),
+                );
+            }
+        }
+        for malformed in &step.malformed_references {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::BadReference,
+                    format!(
+                        "malformed expression `{}`: {}",
+                        malformed.expression, malformed.reason
+                    ),
+                )
+                .at(&malformed.pointer, "in this string")
+                .with_help(Code::BadReference.info().fix),
+            );
+        }
+        for reference in &step.references {
+            if reference.step == step.id {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::SelfDependency,
+                        format!(
+                            "step `{}` refers to its own output `{}`",
+                            step.id, reference.output
+                        ),
+                    )
+                    .at(
+                        &reference.pointer,
+                        format!("`{}` refers to this step", reference.expression),
+                    )
+                    .with_help(
+                        "a step's outputs exist only after it has run; refer to an earlier step",
+                    ),
+                );
+                continue;
+            }
+            let Some(&to) = by_id.get(reference.step.as_str()) else {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::UnknownReferenceStep,
+                        format!(
+                            "`{}` refers to step `{}`, which does not exist",
+                            reference.expression, reference.step
+                        ),
+                    )
+                    .at(&reference.pointer, "unknown step in this reference")
+                    .with_help(suggest(&reference.step)),
+                );
+                continue;
+            };
+            let target = &plan.steps[to].kind;
+            let outputs = target.outputs();
+            if !outputs.contains(&reference.output.as_str()) {
+                let help = if outputs.is_empty() {
+                    format!(
+                        "a `{}` step has no outputs; refer to a `restore` or `run` step",
+                        target.name()
+                    )
+                } else {
+                    match did_you_mean(&reference.output, outputs.iter().copied()) {
+                        Some(best) => format!("did you mean `{best}`?"),
+                        None => format!(
+                            "a `{}` step has the outputs {}",
+                            target.name(),
+                            outputs
+                                .iter()
+                                .map(|o| format!("`{o}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    }
+                };
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::UnknownOutput,
+                        format!(
+                            "step `{}` is a `{}` step and has no output `{}`",
+                            reference.step,
+                            target.name(),
+                            reference.output
+                        ),
+                    )
+                    .at(&reference.pointer, format!("in `{}`", reference.expression))
+                    .with_help(help),
+                );
+                continue;
+            }
+            edges.push(Edge {
+                from: index,
+                to,
+                reason: EdgeReason::Reference {
+                    output: reference.output.clone(),
+                },
+                pointer: reference.pointer.clone(),
+            });
+        }
+    }
+    edges
+}
+
+/// Warnings for vaults and targets that nothing uses.
+pub(super) fn unused_declarations(plan: &Plan) -> Vec<Diagnostic> {
+    let restores = || {
+        plan.steps.iter().filter_map(|s| match &s.kind {
+            StepKind::Restore(r) => Some(r),
+            _ => None,
+        })
+    };
+    let vault_used = |name: &str| {
+        plan.defaults.vault.as_deref() == Some(name)
+            || restores().any(|r| r.vault.as_deref() == Some(name))
+    };
+    let target_used = |name: &str| {
+        plan.defaults.target.as_deref() == Some(name)
+            || restores().any(|r| r.target.as_deref() == Some(name))
+    };
+    let mut found = Vec::new();
+    for name in plan.vaults.keys().filter(|n| !vault_used(n)) {
+        found.push(
+            Diagnostic::new(
+                Code::UnusedDeclaration,
+                format!("vault `{name}` is declared but no step uses it"),
+            )
+            .at_key(&format!("/vaults/{}", escape_pointer_token(name)), "unused")
+            .with_help(Code::UnusedDeclaration.info().fix),
+        );
+    }
+    for name in plan.targets.keys().filter(|n| !target_used(n)) {
+        found.push(
+            Diagnostic::new(
+                Code::UnusedDeclaration,
+                format!("target `{name}` is declared but no step uses it"),
+            )
+            .at_key(
+                &format!("/targets/{}", escape_pointer_token(name)),
+                "unused",
+            )
+            .with_help(Code::UnusedDeclaration.info().fix),
+        );
+    }
+    found
+}

@@ -1,0 +1,13 @@
+//! The typed world: a restore [`Plan`] read from a schema-valid JSON value.
+//! The schema has already checked the shape, so reading can only fail on a
+//! defect of restoreplan itself (reported as `RP099`).
+
+mod duration;
+mod plan;
+mod reference;
+
+pub use duration::Duration;
+pub use plan::*;
+pub use reference::{
+    OUTPUTS_OF_RESTORE, OUTPUTS_OF_RUN, Reference, ReferenceError, scan_references,
+};

@@ -1,0 +1,119 @@
+//! Step-output references: `${{ steps.<id>.outputs.<name> }}` inside any
+//! string of a step. A reference is data flow and therefore a dependency.
+
+/// Outputs a `restore` step produces.
+pub const OUTPUTS_OF_RESTORE: &[&str] = &["vmId", "vmName", "privateIp", "jobId"];
+/// Outputs a `run` step produces.
+pub const OUTPUTS_OF_RUN: &[&str] = &["exitCode", "stdout"];
+
+/// One well-formed reference, found at a JSON pointer of the plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    /// The referenced step id.
+    pub step: String,
+    /// The referenced output name.
+    pub output: String,
+    /// The pointer of the string that holds the reference.
+    pub pointer: String,
+    /// The expression as written, `${{ … }}` included.
+    pub expression: String,
+}
+
+/// A `${{ … }}` expression that is not a reference, found at a JSON pointer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferenceError {
+    /// The pointer of the string that holds it.
+    pub pointer: String,
+    /// The expression as written (up to the end of the string if unclosed).
+    pub expression: String,
+    /// What is wrong with it.
+    pub reason: &'static str,
+}
+
+/// Finds every `${{ … }}` expression in every string under `value`.
+pub fn scan_references(
+    value: &serde_json::Value,
+    pointer: &str,
+    found: &mut Vec<Reference>,
+    errors: &mut Vec<ReferenceError>,
+) {
+    use crate::source::escape_pointer_token;
+    use serde_json::Value;
+    match value {
+        Value::String(text) => scan_string(text, pointer, found, errors),
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                scan_references(item, &format!("{pointer}/{index}"), found, errors);
+            }
+        }
+        Value::Object(members) => {
+            for (key, item) in members {
+                let child = format!("{pointer}/{}", escape_pointer_token(key));
+                scan_references(item, &child, found, errors);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn scan_string(
+    text: &str,
+    pointer: &str,
+    found: &mut Vec<Reference>,
+    errors: &mut Vec<ReferenceError>,
+) {
+    let mut rest = text;
+    while let Some(open) = rest.find("${{") {
+        let after = &rest[open + 3..];
+        let Some(close) = after.find("}}") else {
+            errors.push(ReferenceError {
+                pointer: pointer.to_owned(),
+                expression: rest[open..].to_owned(),
+                reason: "it is not closed with `}}`",
+            });
+            return;
+        };
+        let expression = rest[open..open + 3 + close + 2].to_owned();
+        let parts: Vec<&str> = after[..close].trim().split('.').collect();
+        let identifier = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        };
+        match parts.as_slice() {
+            ["steps", step, "outputs", output] if identifier(step) && identifier(output) => {
+                found.push(Reference {
+                    step: (*step).to_owned(),
+                    output: (*output).to_owned(),
+                    pointer: pointer.to_owned(),
+                    expression,
+                });
+            }
+            _ => errors.push(ReferenceError {
+                pointer: pointer.to_owned(),
+                expression,
+                reason: "it is not of the form `${{ steps.<id>.outputs.<name> }}`",
+            }),
+        }
+        rest = &after[close + 2..];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn finds_references_and_malformed_expressions() {
+        let value = json!({"http": "http://${{ steps.web.outputs.privateIp }}:${{steps.web.outputs.port}}/", "argv": ["${{ env.HOME }}", "${{ steps.x"]});
+        let (mut found, mut errors) = (Vec::new(), Vec::new());
+        scan_references(&value, "/steps/0/check", &mut found, &mut errors);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].step, "web");
+        assert_eq!(found[1].output, "port");
+        assert_eq!(found[0].pointer, "/steps/0/check/http");
+        assert_eq!(errors.len(), 2);
+        assert_eq!(errors[0].pointer, "/steps/0/check/argv/0");
+    }
+}

@@ -1,0 +1,61 @@
+//! Runs the stages in order for one plan file, stopping at the first stage
+//! that found errors (later stages would only report their echoes).
+
+use crate::compile::{RestoreGraph, compile};
+use crate::diagnostic::{Diagnostic, FileDiagnostics};
+use crate::model::Plan;
+use crate::schema::{SchemaKind, validate};
+use crate::source::{Document, SourceFile, parse};
+
+/// What validating one plan produced.
+#[derive(Debug)]
+pub struct Validated {
+    /// The located, sorted diagnostics of the file.
+    pub report: FileDiagnostics,
+    /// The compiled graph, when the plan has no errors.
+    pub graph: Option<RestoreGraph>,
+    /// The typed plan, when it passed the schema.
+    pub plan: Option<Plan>,
+}
+
+/// Loads, schema-checks and compiles a plan from a source file whose
+/// byte-level checks produced `byte_problems`.
+pub fn validate_plan(source: SourceFile, byte_problems: Vec<Diagnostic>) -> Validated {
+    if !byte_problems.is_empty() {
+        return finish(source, None, byte_problems, None, None);
+    }
+    let document = match parse(&source) {
+        Ok(document) => document,
+        Err(diagnostics) => return finish(source, None, diagnostics, None, None),
+    };
+    let schema_problems = validate(SchemaKind::Plan, &document.value);
+    if !schema_problems.is_empty() {
+        return finish(source, Some(&document), schema_problems, None, None);
+    }
+    let plan = match Plan::from_value(&document.value) {
+        Ok(plan) => plan,
+        Err(diagnostic) => return finish(source, Some(&document), vec![diagnostic], None, None),
+    };
+    let compiled = compile(&plan);
+    finish(
+        source,
+        Some(&document),
+        compiled.diagnostics,
+        compiled.graph,
+        Some(plan),
+    )
+}
+
+fn finish(
+    source: SourceFile,
+    document: Option<&Document>,
+    diagnostics: Vec<Diagnostic>,
+    graph: Option<RestoreGraph>,
+    plan: Option<Plan>,
+) -> Validated {
+    Validated {
+        report: FileDiagnostics::new(source, document.map(|d| &d.spans), diagnostics),
+        graph,
+        plan,
+    }
+}

@@ -1,0 +1,11 @@
+//! Every output format. Each renderer takes the same located diagnostics (or
+//! the same sealed graph) and only decides how they look.
+
+pub mod github;
+pub mod graph;
+pub mod human;
+pub mod json;
+mod position;
+pub mod sarif;
+
+pub use position::Position;
