@@ -104,9 +104,6 @@ pub struct Defaults {
     pub recovery_point: Option<RecoveryPointSelector>,
     /// The required tier.
     pub tier: Option<Tier>,
-    /// The restore mode.
-    #[serde(rename = "as")]
-    pub mode: Option<RestoreMode>,
 }
 
 /// Scheduler settings.

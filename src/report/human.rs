@@ -27,7 +27,21 @@ impl Style {
 
 struct View<'a> {
     diagnostic: &'a Diagnostic,
-    source: NamedSource<Arc<str>>,
+    /// Absent when the marked lines are too long to draw (a minified JSON plan).
+    source: Option<NamedSource<Arc<str>>>,
+}
+
+/// Lines longer than this are not drawn: the location is printed instead.
+const MAX_DRAWN_LINE: usize = 300;
+
+fn drawable(text: &str, diagnostic: &Diagnostic) -> bool {
+    diagnostic.labels.iter().filter_map(|l| l.span.clone()).all(|span| {
+        let start = text[..span.start.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[span.end.min(text.len())..]
+            .find('\n')
+            .map_or(text.len(), |i| span.end + i);
+        text[start..end].lines().all(|line| line.len() <= MAX_DRAWN_LINE)
+    })
 }
 
 impl fmt::Debug for View<'_> {
@@ -68,10 +82,11 @@ impl miette::Diagnostic for View<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
         let labels: Vec<LabeledSpan> = self
             .diagnostic
             .labels
@@ -106,19 +121,21 @@ pub fn render(report: &FileDiagnostics, style: Style) -> String {
     let source = NamedSource::new(report.source.name(), report.source.shared_text());
     let mut out = String::new();
     for diagnostic in &report.diagnostics {
+        let drawn = drawable(report.source.text(), diagnostic);
         let view = View {
             diagnostic,
-            source: source.clone(),
+            source: drawn.then(|| source.clone()),
         };
         if handler.render_report(&mut out, &view).is_err() {
-            out.push_str(&format!(
-                "{}: {}\n",
-                diagnostic.code.id(),
-                diagnostic.message
-            ));
+            out.push_str(&format!("{}: {}\n", diagnostic.code.id(), diagnostic.message));
         }
-        if diagnostic.primary_span().is_none() {
-            out.push_str(&format!("  in {}\n", report.source.name()));
+        match diagnostic.primary_span() {
+            Some(span) if !drawn => {
+                let (line, column) = report.source.line_col(span.start);
+                out.push_str(&format!("  at {}:{line}:{column}\n", report.source.name()));
+            }
+            None => out.push_str(&format!("  in {}\n", report.source.name())),
+            Some(_) => {}
         }
         out.push('\n');
     }

@@ -1,6 +1,7 @@
 //! Every output format. Each renderer takes the same located diagnostics (or
 //! the same sealed graph) and only decides how they look.
 
+pub mod docs;
 pub mod github;
 pub mod graph;
 pub mod human;

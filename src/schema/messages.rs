@@ -19,7 +19,7 @@ pub fn describe(schema: &Value, instance: &Value, error: &ValidationError<'_>) -
     match error.kind() {
         Kind::AdditionalProperties { unexpected } => unexpected
             .iter()
-            .map(|name| unknown_property(schema, subschema, &pointer, name))
+            .map(|name| unknown_property(instance, subschema, &pointer, name))
             .collect(),
         Kind::Required { property } => {
             let name = property.as_str().unwrap_or_default();
@@ -31,7 +31,7 @@ pub fn describe(schema: &Value, instance: &Value, error: &ValidationError<'_>) -
                 Code::MissingProperty,
                 format!(
                     "{} is missing the required property `{name}`",
-                    what(&pointer)
+                    what(instance, &pointer)
                 ),
             )
             .at(&pointer, format!("`{name}` is missing here"));
@@ -118,7 +118,7 @@ pub fn describe(schema: &Value, instance: &Value, error: &ValidationError<'_>) -
             vec![
                 Diagnostic::new(
                     Code::BadFormat,
-                    format!("`{name}` is not a valid {noun} in {}", what(&pointer)),
+                    format!("`{name}` is not a valid {noun} in {}", what(instance, &pointer)),
                 )
                 .at_key(&member, format!("not a valid {noun}"))
                 .with_help(
@@ -128,7 +128,7 @@ pub fn describe(schema: &Value, instance: &Value, error: &ValidationError<'_>) -
             ]
         }
         Kind::OneOfNotValid { .. } | Kind::OneOfMultipleValid { .. } => {
-            exactly_one_of(schema, keyword_path, at_value, &pointer, error)
+            exactly_one_of(schema, instance, keyword_path, at_value, &pointer, error)
         }
         _ => vec![
             Diagnostic::new(
@@ -145,7 +145,7 @@ pub fn describe(schema: &Value, instance: &Value, error: &ValidationError<'_>) -
 }
 
 fn unknown_property(
-    schema: &Value,
+    instance: &Value,
     subschema: Option<&Value>,
     pointer: &str,
     name: &str,
@@ -158,10 +158,9 @@ fn unknown_property(
     let member = format!("{pointer}/{}", escape_pointer_token(name));
     let diagnostic = Diagnostic::new(
         Code::UnknownProperty,
-        format!("unknown property `{name}` in {}", what(pointer)),
+        format!("unknown property `{name}` in {}", what(instance, pointer)),
     )
     .at_key(&member, "unknown property");
-    let _ = schema;
     match did_you_mean(name, known.iter().copied()) {
         Some(best) => diagnostic.with_help(format!("did you mean `{best}`?")),
         None if known.is_empty() => diagnostic.with_help("remove it"),
@@ -178,6 +177,7 @@ fn unknown_property(
 
 fn exactly_one_of(
     schema: &Value,
+    instance: &Value,
     keyword_path: &str,
     at_value: &Value,
     pointer: &str,
@@ -224,7 +224,7 @@ fn exactly_one_of(
             Code::ExactlyOneOf,
             format!(
                 "{} has both {}, but may have only one of {listed}",
-                what(pointer),
+                what(instance, pointer),
                 present
                     .iter()
                     .map(|n| format!("`{n}`"))
@@ -239,7 +239,7 @@ fn exactly_one_of(
     } else {
         Diagnostic::new(
             Code::ExactlyOneOf,
-            format!("{} needs exactly one of {listed}", what(pointer)),
+            format!("{} needs exactly one of {listed}", what(instance, pointer)),
         )
         .at(pointer, format!("none of {listed}"))
         .with_help(format!("add one of {listed}"))
@@ -305,17 +305,17 @@ fn field_name(pointer: &str) -> String {
     }
 }
 
-/// Names the object at a pointer for a message: "the step at `/steps/2`".
-fn what(pointer: &str) -> String {
+/// Names the object at a pointer for a message: "step `web`", "`restore` of step `web`".
+fn what(instance: &Value, pointer: &str) -> String {
     let tokens: Vec<&str> = pointer.split('/').skip(1).collect();
+    let step_name = |index: &str| match instance.pointer(&format!("/steps/{index}/id")).and_then(Value::as_str) {
+        Some(id) => format!("step `{id}`"),
+        None => format!("step #{}", index.parse::<usize>().map_or(0, |i| i + 1)),
+    };
     match tokens.as_slice() {
-        [] => "the plan".to_owned(),
-        ["steps", index] => format!("step #{}", index.parse::<usize>().map_or(0, |i| i + 1)),
-        ["steps", index, rest @ ..] => format!(
-            "`{}` of step #{}",
-            rest.join("."),
-            index.parse::<usize>().map_or(0, |i| i + 1)
-        ),
+        [] => "the document".to_owned(),
+        ["steps", index] => step_name(index),
+        ["steps", index, rest @ ..] => format!("`{}` of {}", rest.join("."), step_name(index)),
         _ => format!("`{}`", tokens.join(".")),
     }
 }
