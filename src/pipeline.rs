@@ -1,9 +1,10 @@
-//! Runs the stages in order for one plan file, stopping at the first stage
-//! that found errors (later stages would only report their echoes).
+//! Runs the stages in order for one plan file. A plan that fails its schema
+//! has no typed model, but its graph errors are still reported from the
+//! step outlines, so one round of review shows everything.
 
-use crate::compile::{RestoreGraph, compile};
+use crate::compile::{RestoreGraph, check_outlines, compile};
 use crate::diagnostic::{Diagnostic, FileDiagnostics};
-use crate::model::Plan;
+use crate::model::{Plan, StepOutline};
 use crate::schema::{SchemaKind, validate};
 use crate::source::{Document, SourceFile, parse};
 
@@ -28,8 +29,10 @@ pub fn validate_plan(source: SourceFile, byte_problems: Vec<Diagnostic>) -> Vali
         Ok(document) => document,
         Err(diagnostics) => return finish(source, None, diagnostics, None, None),
     };
-    let schema_problems = validate(SchemaKind::Plan, &document.value);
+    let mut schema_problems = validate(SchemaKind::Plan, &document.value);
     if !schema_problems.is_empty() {
+        // Graph errors are still worth reporting in the same round.
+        schema_problems.extend(check_outlines(&StepOutline::read_all(&document.value)));
         return finish(source, Some(&document), schema_problems, None, None);
     }
     let plan = match Plan::from_value(&document.value) {

@@ -3,6 +3,7 @@
 //! graph acyclic. Every problem is collected; none stops the others.
 
 mod cycles;
+mod edges;
 mod graph;
 mod resolve;
 
@@ -10,7 +11,7 @@ pub use graph::{Edge, EdgeReason, Node, RestoreGraph};
 pub use resolve::ResolvedRestore;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::Plan;
+use crate::model::{Plan, StepOutline};
 
 /// The outcome of compiling a plan: the graph when there were no errors, and
 /// every diagnostic (errors and warnings) either way.
@@ -26,10 +27,10 @@ pub struct Compiled {
 pub fn compile(plan: &Plan) -> Compiled {
     let mut diagnostics = Vec::new();
     let nodes = resolve::resolve_steps(plan, &mut diagnostics);
-    let edges = resolve::resolve_edges(plan, &nodes, &mut diagnostics);
+    let outlines: Vec<&StepOutline> = plan.steps.iter().map(|s| &s.outline).collect();
+    let edges = edges::resolve_edges(&outlines, &mut diagnostics);
     diagnostics.extend(resolve::unused_declarations(plan));
-    let graph = graph::Building::new(nodes, edges);
-    match graph.seal() {
+    match graph::Building::new(nodes, edges).seal() {
         Ok(graph) if !diagnostics.iter().any(Diagnostic::is_error) => Compiled {
             graph: Some(graph),
             diagnostics,
@@ -46,4 +47,27 @@ pub fn compile(plan: &Plan) -> Compiled {
             }
         }
     }
+}
+
+/// The graph checks alone (ids, dependencies, references, cycles), for a
+/// plan that failed its schema and so has no typed model.
+pub fn check_outlines(outlines: &[StepOutline]) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let steps: Vec<&StepOutline> = outlines.iter().collect();
+    let edges = edges::resolve_edges(&steps, &mut diagnostics);
+    let nodes = outlines
+        .iter()
+        .map(|outline| Node {
+            id: outline.id.clone(),
+            step_index: outline.index,
+            kind: outline.kind.unwrap_or("step"),
+            subject: None,
+            restore: None,
+            optional: false,
+        })
+        .collect();
+    if let Err(cycles) = graph::Building::new(nodes, edges).seal() {
+        diagnostics.extend(cycles);
+    }
+    diagnostics
 }

@@ -1,12 +1,11 @@
 //! Name resolution: defaults merged into each restore, vault and target
 //! names checked, `dependsOn` entries and output references turned into edges.
 
-use super::graph::{Edge, EdgeReason, Node};
+use super::graph::Node;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Plan, RecoveryPointSelector, RestoreMode, Step, StepKind, Tier};
 use crate::source::escape_pointer_token;
 use crate::suggest::did_you_mean;
-use std::collections::HashMap;
 
 /// A restore step with the plan's defaults applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,22 +25,6 @@ pub struct ResolvedRestore {
 /// One node per step, in file order; reports duplicate ids and bad names.
 pub(super) fn resolve_steps(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Vec<Node> {
     check_default_names(plan, diagnostics);
-    let mut first_seen: HashMap<&str, usize> = HashMap::new();
-    for (index, step) in plan.steps.iter().enumerate() {
-        if let Some(&first) = first_seen.get(step.id.as_str()) {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::DuplicateStepId,
-                    format!("two steps have the id `{}`", step.id),
-                )
-                .at(&format!("/steps/{index}/id"), "defined again here")
-                .at(&format!("/steps/{first}/id"), "first defined here")
-                .with_help(Code::DuplicateStepId.info().fix),
-            );
-        } else {
-            first_seen.insert(&step.id, index);
-        }
-    }
     plan.steps
         .iter()
         .enumerate()
@@ -281,152 +264,6 @@ fn check_mode_options(step: &Step, index: usize, diagnostics: &mut Vec<Diagnosti
             format!("`as: {}` creates no disks", mode.as_str()),
         );
     }
-}
-
-/// The edges of `dependsOn` entries and output references.
-pub(super) fn resolve_edges(
-    plan: &Plan,
-    nodes: &[Node],
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Edge> {
-    let mut by_id: HashMap<&str, usize> = HashMap::new();
-    for node in nodes {
-        by_id.entry(node.id.as_str()).or_insert(node.step_index);
-    }
-    let ids: Vec<&str> = plan.steps.iter().map(|s| s.id.as_str()).collect();
-    let suggest = |name: &str| match did_you_mean(name, ids.iter().copied()) {
-        Some(best) => format!("did you mean `{best}`?"),
-        None => "use the id of a step in this plan".to_owned(),
-    };
-    let mut edges = Vec::new();
-    for (index, step) in plan.steps.iter().enumerate() {
-        for (position, dependency) in step.depends_on.iter().enumerate() {
-            let pointer = format!("/steps/{index}/dependsOn/{position}");
-            if *dependency == step.id {
-                diagnostics.push(
-                    Diagnostic::new(
-                        Code::SelfDependency,
-                        format!("step `{}` depends on itself", step.id),
-                    )
-                    .at(&pointer, "this is the step's own id")
-                    .with_help(Code::SelfDependency.info().fix),
-                );
-            } else if let Some(&to) = by_id.get(dependency.as_str()) {
-                edges.push(Edge {
-                    from: index,
-                    to,
-                    reason: EdgeReason::DependsOn,
-                    pointer,
-                });
-            } else {
-                diagnostics.push(
-                    Diagnostic::new(
-                        Code::UnknownDependency,
-                        format!(
-                            "step `{}` depends on `{dependency}`, which does not exist",
-                            step.id
-                        ),
-                    )
-                    .at(&pointer, "no step has this id")
-                    .with_help(suggest(dependency)),
-                );
-            }
-        }
-        for malformed in &step.malformed_references {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::BadReference,
-                    format!(
-                        "malformed expression `{}`: {}",
-                        malformed.expression, malformed.reason
-                    ),
-                )
-                .at(&malformed.pointer, "in this string")
-                .with_help(Code::BadReference.info().fix),
-            );
-        }
-        for reference in &step.references {
-            if reference.step == step.id {
-                diagnostics.push(
-                    Diagnostic::new(
-                        Code::SelfDependency,
-                        format!(
-                            "step `{}` refers to its own output `{}`",
-                            step.id, reference.output
-                        ),
-                    )
-                    .at(
-                        &reference.pointer,
-                        format!("`{}` refers to this step", reference.expression),
-                    )
-                    .with_help(
-                        "a step's outputs exist only after it has run; refer to an earlier step",
-                    ),
-                );
-                continue;
-            }
-            let Some(&to) = by_id.get(reference.step.as_str()) else {
-                diagnostics.push(
-                    Diagnostic::new(
-                        Code::UnknownReferenceStep,
-                        format!(
-                            "`{}` refers to step `{}`, which does not exist",
-                            reference.expression, reference.step
-                        ),
-                    )
-                    .at(&reference.pointer, "unknown step in this reference")
-                    .with_help(suggest(&reference.step)),
-                );
-                continue;
-            };
-            let target = &plan.steps[to].kind;
-            let outputs = target.outputs();
-            if !outputs.contains(&reference.output.as_str()) {
-                let help = if outputs.is_empty() {
-                    format!(
-                        "a `{}` step has no outputs; refer to a `restore` or `run` step",
-                        target.name()
-                    )
-                } else {
-                    match did_you_mean(&reference.output, outputs.iter().copied()) {
-                        Some(best) => format!("did you mean `{best}`?"),
-                        None => format!(
-                            "a `{}` step has the outputs {}",
-                            target.name(),
-                            outputs
-                                .iter()
-                                .map(|o| format!("`{o}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    }
-                };
-                diagnostics.push(
-                    Diagnostic::new(
-                        Code::UnknownOutput,
-                        format!(
-                            "step `{}` is a `{}` step and has no output `{}`",
-                            reference.step,
-                            target.name(),
-                            reference.output
-                        ),
-                    )
-                    .at(&reference.pointer, format!("in `{}`", reference.expression))
-                    .with_help(help),
-                );
-                continue;
-            }
-            edges.push(Edge {
-                from: index,
-                to,
-                reason: EdgeReason::Reference {
-                    output: reference.output.clone(),
-                },
-                pointer: reference.pointer.clone(),
-            });
-        }
-    }
-    edges
 }
 
 /// Warnings for vaults and targets that nothing uses.

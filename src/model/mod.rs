@@ -3,10 +3,12 @@
 //! defect of restoreplan itself (reported as `RP099`).
 
 mod duration;
+mod outline;
 mod plan;
 mod reference;
 
 pub use duration::Duration;
+pub use outline::{STEP_KINDS, StepOutline, outputs_of};
 pub use plan::*;
 pub use reference::{
     OUTPUTS_OF_RESTORE, OUTPUTS_OF_RUN, Reference, ReferenceError, scan_references,

@@ -1,6 +1,6 @@
 //! The typed restore plan (`kind: RestorePlan`), as `schemas/restore-plan.schema.json` describes it.
 
-use super::{Duration, Reference, ReferenceError, scan_references};
+use super::{Duration, StepOutline};
 use crate::diagnostic::{Code, Diagnostic};
 use indexmap::IndexMap;
 use serde::Deserialize;
@@ -167,10 +167,8 @@ pub struct Step {
     pub on_failure: Option<OnFailure>,
     /// What the step does.
     pub kind: StepKind,
-    /// The output references in the step's strings.
-    pub references: Vec<Reference>,
-    /// `${{ … }}` expressions that are not references.
-    pub malformed_references: Vec<ReferenceError>,
+    /// The id, dependencies and references: what the graph needs.
+    pub outline: StepOutline,
 }
 
 /// The kinds of step.
@@ -202,11 +200,7 @@ impl StepKind {
 
     /// The outputs later steps may reference.
     pub fn outputs(&self) -> &'static [&'static str] {
-        match self {
-            StepKind::Restore(_) => super::OUTPUTS_OF_RESTORE,
-            StepKind::Run(_) => super::OUTPUTS_OF_RUN,
-            _ => &[],
-        }
+        super::outputs_of(self.name())
     }
 }
 
@@ -473,7 +467,7 @@ impl Plan {
             .enumerate()
             .map(|(index, step)| {
                 let pointer = format!("/steps/{index}");
-                read_step(step, &pointer).map_err(|e| internal(&pointer, e))
+                read_step(step, index).map_err(|e| internal(&pointer, e))
             })
             .collect::<Result<Vec<_>, _>>()?;
         let PlanWithoutSteps {
@@ -496,7 +490,7 @@ impl Plan {
     }
 }
 
-fn read_step(value: &Value, pointer: &str) -> Result<Step, serde_json::Error> {
+fn read_step(value: &Value, index: usize) -> Result<Step, serde_json::Error> {
     let raw = RawStep::deserialize(value)?;
     let kind = if let Some(restore) = raw.restore {
         StepKind::Restore(restore)
@@ -531,15 +525,8 @@ fn read_step(value: &Value, pointer: &str) -> Result<Step, serde_json::Error> {
     } else {
         return Err(serde::de::Error::custom("a step without a kind"));
     };
-    let (mut references, mut malformed_references) = (Vec::new(), Vec::new());
-    if let Some(members) = value.as_object() {
-        for key in ["restore", "run", "check", "approve"] {
-            if let Some(part) = members.get(key) {
-                let at = format!("{pointer}/{key}");
-                scan_references(part, &at, &mut references, &mut malformed_references);
-            }
-        }
-    }
+    let outline = StepOutline::read(value, index)
+        .ok_or_else(|| serde::de::Error::custom("a step without an id"))?;
     Ok(Step {
         id: raw.id,
         description: raw.description,
@@ -549,7 +536,6 @@ fn read_step(value: &Value, pointer: &str) -> Result<Step, serde_json::Error> {
         retry: raw.retry,
         on_failure: raw.on_failure,
         kind,
-        references,
-        malformed_references,
+        outline,
     })
 }

@@ -48,7 +48,11 @@ fn type_of(node: &Value) -> String {
     }
     let kinds: Vec<String> = match node.get("type") {
         Some(Value::String(t)) => vec![t.clone()],
-        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
         _ => Vec::new(),
     };
     let describe = |kind: &str| match kind {
@@ -65,12 +69,19 @@ fn type_of(node: &Value) -> String {
     if kinds.is_empty() {
         "any".to_owned()
     } else {
-        kinds.iter().map(|k| describe(k)).collect::<Vec<_>>().join(" or ")
+        kinds
+            .iter()
+            .map(|k| describe(k))
+            .collect::<Vec<_>>()
+            .join(" or ")
     }
 }
 
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ").replace('|', "\\|")
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('|', "\\|")
 }
 
 fn constraints(node: &Value) -> Vec<String> {
@@ -110,7 +121,12 @@ fn properties_table(out: &mut String, node: &Value) {
         .unwrap_or_default();
     out.push_str("| property | type | required | description |\n|---|---|---|---|\n");
     for (name, property) in properties {
-        let mut description = one_line(property.get("description").and_then(Value::as_str).unwrap_or(""));
+        let mut description = one_line(
+            property
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or(""),
+        );
         let extra = constraints(property);
         if !extra.is_empty() {
             let _ = write!(description, " ({})", extra.join("; "));
@@ -119,7 +135,11 @@ fn properties_table(out: &mut String, node: &Value) {
             out,
             "| `{name}` | {} | {} | {description} |",
             type_of(property),
-            if required.contains(&name.as_str()) { "yes" } else { "" }
+            if required.contains(&name.as_str()) {
+                "yes"
+            } else {
+                ""
+            }
         );
     }
     out.push('\n');
@@ -129,7 +149,13 @@ fn exactly_one_of(node: &Value) -> Option<String> {
     let branches = node.get("oneOf")?.as_array()?;
     let names: Option<Vec<String>> = branches
         .iter()
-        .map(|b| b.get("required")?.as_array()?.first()?.as_str().map(|n| format!("`{n}`")))
+        .map(|b| {
+            b.get("required")?
+                .as_array()?
+                .first()?
+                .as_str()
+                .map(|n| format!("`{n}`"))
+        })
         .collect();
     names.map(|n| format!("Exactly one of {} must be set.\n\n", n.join(", ")))
 }

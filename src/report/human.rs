@@ -35,13 +35,21 @@ struct View<'a> {
 const MAX_DRAWN_LINE: usize = 300;
 
 fn drawable(text: &str, diagnostic: &Diagnostic) -> bool {
-    diagnostic.labels.iter().filter_map(|l| l.span.clone()).all(|span| {
-        let start = text[..span.start.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
-        let end = text[span.end.min(text.len())..]
-            .find('\n')
-            .map_or(text.len(), |i| span.end + i);
-        text[start..end].lines().all(|line| line.len() <= MAX_DRAWN_LINE)
-    })
+    diagnostic
+        .labels
+        .iter()
+        .filter_map(|l| l.span.clone())
+        .all(|span| {
+            let start = text[..span.start.min(text.len())]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
+            let end = text[span.end.min(text.len())..]
+                .find('\n')
+                .map_or(text.len(), |i| span.end + i);
+            text[start..end]
+                .lines()
+                .all(|line| line.len() <= MAX_DRAWN_LINE)
+        })
 }
 
 impl fmt::Debug for View<'_> {
@@ -127,7 +135,11 @@ pub fn render(report: &FileDiagnostics, style: Style) -> String {
             source: drawn.then(|| source.clone()),
         };
         if handler.render_report(&mut out, &view).is_err() {
-            out.push_str(&format!("{}: {}\n", diagnostic.code.id(), diagnostic.message));
+            out.push_str(&format!(
+                "{}: {}\n",
+                diagnostic.code.id(),
+                diagnostic.message
+            ));
         }
         match diagnostic.primary_span() {
             Some(span) if !drawn => {

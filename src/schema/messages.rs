@@ -118,7 +118,10 @@ pub fn describe(schema: &Value, instance: &Value, error: &ValidationError<'_>) -
             vec![
                 Diagnostic::new(
                     Code::BadFormat,
-                    format!("`{name}` is not a valid {noun} in {}", what(instance, &pointer)),
+                    format!(
+                        "`{name}` is not a valid {noun} in {}",
+                        what(instance, &pointer)
+                    ),
                 )
                 .at_key(&member, format!("not a valid {noun}"))
                 .with_help(
@@ -308,7 +311,10 @@ fn field_name(pointer: &str) -> String {
 /// Names the object at a pointer for a message: "step `web`", "`restore` of step `web`".
 fn what(instance: &Value, pointer: &str) -> String {
     let tokens: Vec<&str> = pointer.split('/').skip(1).collect();
-    let step_name = |index: &str| match instance.pointer(&format!("/steps/{index}/id")).and_then(Value::as_str) {
+    let step_name = |index: &str| match instance
+        .pointer(&format!("/steps/{index}/id"))
+        .and_then(Value::as_str)
+    {
         Some(id) => format!("step `{id}`"),
         None => format!("step #{}", index.parse::<usize>().map_or(0, |i| i + 1)),
     };
