@@ -430,13 +430,6 @@ struct RawStep {
 }
 
 #[derive(Deserialize)]
-struct RawPlan {
-    #[serde(flatten)]
-    plan: PlanWithoutSteps,
-    steps: Vec<Value>,
-}
-
-#[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct PlanWithoutSteps {
     metadata: Metadata,
@@ -460,9 +453,13 @@ impl Plan {
                 .at(pointer, "")
                 .with_help(Code::Internal.info().fix)
         };
-        let raw = RawPlan::deserialize(value).map_err(|e| internal("", e))?;
-        let steps = raw
-            .steps
+        // `steps` is read one by one below, so that its values are not cloned.
+        let head = PlanWithoutSteps::deserialize(value).map_err(|e| internal("", e))?;
+        let steps = value
+            .get("steps")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
             .iter()
             .enumerate()
             .map(|(index, step)| {
@@ -477,7 +474,7 @@ impl Plan {
             targets,
             defaults,
             execution,
-        } = raw.plan;
+        } = head;
         Ok(Plan {
             metadata,
             objectives,
