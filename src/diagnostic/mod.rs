@@ -124,7 +124,10 @@ impl Diagnostic {
             label.span = match &label.anchor {
                 Anchor::Bytes(range) => Some(range.clone()),
                 Anchor::Value(pointer) => spans.and_then(|s| s.label_span(source, pointer)),
-                Anchor::Key(pointer) => spans.and_then(|s| s.key_span(pointer)),
+                Anchor::Key(pointer) => spans.and_then(|s| {
+                    s.key_span(pointer)
+                        .or_else(|| s.label_span(source, pointer))
+                }),
             };
         }
     }

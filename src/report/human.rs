@@ -40,16 +40,46 @@ fn drawable(text: &str, diagnostic: &Diagnostic) -> bool {
         .iter()
         .filter_map(|l| l.span.clone())
         .all(|span| {
-            let start = text[..span.start.min(text.len())]
-                .rfind('\n')
-                .map_or(0, |i| i + 1);
-            let end = text[span.end.min(text.len())..]
-                .find('\n')
-                .map_or(text.len(), |i| span.end + i);
-            text[start..end]
+            let start = floor_boundary(text, span.start);
+            let end = floor_boundary(text, span.end);
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+            text[line_start..line_end]
                 .lines()
                 .all(|line| line.len() <= MAX_DRAWN_LINE)
         })
+}
+
+/// The largest char boundary at or before `index`.
+fn floor_boundary(text: &str, index: usize) -> usize {
+    let mut index = index.min(text.len());
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+/// Replaces what a terminal would interpret rather than show (control
+/// characters, bidirectional overrides) by visible characters of the same
+/// UTF-8 length, so spans stay valid and a hostile plan cannot rewrite the
+/// reader's terminal or hide text.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let hostile = |c: char| {
+        (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(hostile) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| match c {
+            c if !hostile(c) => c,
+            c if c.len_utf8() == 1 => '?',
+            c if c.len_utf8() == 2 => '\u{00B7}',
+            _ => char::REPLACEMENT_CHARACTER,
+        })
+        .collect::<String>()
+        .into()
 }
 
 impl fmt::Debug for View<'_> {
@@ -60,7 +90,7 @@ impl fmt::Debug for View<'_> {
 
 impl fmt::Display for View<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&printable(&self.diagnostic.message))
     }
 }
 
@@ -82,7 +112,7 @@ impl miette::Diagnostic for View<'_> {
         self.diagnostic
             .help
             .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+            .map(|h| Box::new(printable(h).into_owned()) as Box<dyn fmt::Display>)
     }
 
     fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
@@ -103,10 +133,11 @@ impl miette::Diagnostic for View<'_> {
             .filter_map(|(index, label)| {
                 let span = label.span.clone()?;
                 let span = (span.start, span.end - span.start);
+                let text = label.text.as_deref().map(|t| printable(t).into_owned());
                 Some(if index == 0 {
-                    LabeledSpan::new_primary_with_span(label.text.clone(), span)
+                    LabeledSpan::new_primary_with_span(text, span)
                 } else {
-                    LabeledSpan::new_with_span(label.text.clone(), span)
+                    LabeledSpan::new_with_span(text, span)
                 })
             })
             .collect();
@@ -126,7 +157,11 @@ pub fn render(report: &FileDiagnostics, style: Style) -> String {
         .with_width(style.width)
         .with_links(false)
         .without_syntax_highlighting();
-    let source = NamedSource::new(report.source.name(), report.source.shared_text());
+    let text: Arc<str> = match printable(report.source.text()) {
+        std::borrow::Cow::Borrowed(_) => report.source.shared_text(),
+        std::borrow::Cow::Owned(clean) => clean.into(),
+    };
+    let source = NamedSource::new(printable(report.source.name()), text);
     let mut out = String::new();
     for diagnostic in &report.diagnostics {
         let drawn = drawable(report.source.text(), diagnostic);

@@ -2,8 +2,31 @@
 //! (miette's own JSON gives byte offsets only). Documented in `docs/diagnostics.md`.
 
 use super::Position;
-use crate::diagnostic::FileDiagnostics;
+use crate::diagnostic::{Diagnostic, FileDiagnostics};
+use crate::source::SourceFile;
 use serde_json::{Value, json};
+
+/// The other places a diagnostic marks: the first definition of a duplicate,
+/// the other edges of a cycle.
+fn related(diagnostic: &Diagnostic, source: &SourceFile) -> Vec<Value> {
+    diagnostic
+        .labels
+        .iter()
+        .skip(1)
+        .filter_map(|label| {
+            let span = label.span.clone()?;
+            let (line, column) = source.line_col(span.start);
+            let (end_line, end_column) = source.line_col(span.end);
+            Some(json!({
+                "line": line,
+                "column": column,
+                "endLine": end_line,
+                "endColumn": end_column,
+                "message": label.text,
+            }))
+        })
+        .collect()
+}
 
 /// The JSON array of the diagnostics of all files, in file order.
 pub fn render(reports: &[FileDiagnostics]) -> String {
@@ -23,6 +46,7 @@ pub fn render(reports: &[FileDiagnostics]) -> String {
                     "endColumn": position.map(|p| p.end_column),
                     "pointer": d.pointer,
                     "help": d.help,
+                    "related": related(d, &report.source),
                 })
             })
         })

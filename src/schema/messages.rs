@@ -1,7 +1,8 @@
 //! Turns jsonschema's validation errors into diagnostics a person can act on:
-//! the offending key rather than its parent, the allowed values, and a
-//! "did you mean" drawn from the schema itself.
+//! the offending key rather than its parent, the allowed values, examples
+//! from the schema, and a "did you mean" drawn from the schema itself.
 
+use super::wording::{count, flow, json_type, listed, show, type_names, what};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::escape_pointer_token;
 use crate::suggest::did_you_mean;
@@ -9,184 +10,273 @@ use jsonschema::ValidationError;
 use jsonschema::error::ValidationErrorKind as Kind;
 use serde_json::Value;
 
+/// What one error is about.
+struct Context<'a> {
+    schema: &'a Value,
+    instance: &'a Value,
+    /// The instance pointer.
+    pointer: String,
+    /// The schema object that holds the failing keyword.
+    subschema: Option<&'a Value>,
+    /// The failing value.
+    value: &'a Value,
+}
+
+impl Context<'_> {
+    fn what(&self) -> String {
+        what(self.instance, &self.pointer)
+    }
+
+    fn help_or(&self, fallback: Code) -> String {
+        examples_help(self.schema, self.subschema).unwrap_or_else(|| fallback.info().fix.to_owned())
+    }
+}
+
 /// The diagnostics for one validation error.
 pub fn describe(schema: &Value, instance: &Value, error: &ValidationError<'_>) -> Vec<Diagnostic> {
     let pointer = error.instance_path().as_str().to_owned();
     let keyword_path = error.schema_path().as_str();
-    let subschema = parent_schema(schema, keyword_path);
-    let at_value = instance.pointer(&pointer).unwrap_or(&Value::Null);
-    let field = field_name(&pointer);
-    match error.kind() {
-        Kind::AdditionalProperties { unexpected } => unexpected
-            .iter()
-            .map(|name| unknown_property(instance, subschema, &pointer, name))
-            .collect(),
-        Kind::Required { property } => {
-            let name = property.as_str().unwrap_or_default();
-            let description = subschema
-                .and_then(|s| s.get("properties"))
-                .and_then(|p| p.get(name))
-                .and_then(|p| describe_property(schema, p));
-            let mut diagnostic = Diagnostic::new(
-                Code::MissingProperty,
-                format!(
-                    "{} is missing the required property `{name}`",
-                    what(instance, &pointer)
-                ),
-            )
-            .at(&pointer, format!("`{name}` is missing here"));
-            diagnostic.help = Some(match description {
-                Some(text) => format!("add `{name}`: {text}"),
-                None => format!("add `{name}`"),
-            });
-            vec![diagnostic]
+    let cx = Context {
+        schema,
+        instance,
+        subschema: parent_schema(schema, keyword_path),
+        value: instance.pointer(&pointer).unwrap_or(&Value::Null),
+        pointer,
+    };
+    let diagnostic = match error.kind() {
+        Kind::AdditionalProperties { unexpected } => {
+            return unexpected
+                .iter()
+                .map(|name| unknown_property(&cx, name))
+                .collect();
         }
+        Kind::Required { property } => missing(&cx, property.as_str().unwrap_or_default()),
         Kind::Type { .. } => {
-            let expected = subschema
+            let expected = cx
+                .subschema
                 .and_then(|s| s.get("type"))
                 .map(type_names)
                 .unwrap_or_default();
-            vec![
-                Diagnostic::new(
-                    Code::WrongType,
-                    format!(
-                        "{field} must be {expected}, but it is {}",
-                        json_type(at_value)
-                    ),
-                )
-                .at(&pointer, format!("expected {expected}"))
-                .with_help(
-                    examples_help(schema, subschema)
-                        .unwrap_or_else(|| Code::WrongType.info().fix.to_owned()),
-                ),
-            ]
-        }
-        Kind::Enum { options } => {
-            let allowed: Vec<String> = options
-                .as_array()
-                .map(|values| values.iter().map(show).collect())
-                .unwrap_or_default();
-            let candidates: Vec<&str> = options
-                .as_array()
-                .map(|values| values.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default();
-            let mut diagnostic = Diagnostic::new(
-                Code::NotAllowedValue,
-                format!("{} is not an allowed value of {field}", show(at_value)),
-            )
-            .at(&pointer, format!("allowed: {}", allowed.join(", ")));
-            let suggestion = at_value
-                .as_str()
-                .and_then(|v| did_you_mean(v, candidates.iter().copied()));
-            diagnostic.help = Some(match suggestion {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!("use one of {}", allowed.join(", ")),
-            });
-            vec![diagnostic]
-        }
-        Kind::Constant { expected_value } => vec![
             Diagnostic::new(
-                Code::NotAllowedValue,
+                Code::WrongType,
                 format!(
-                    "{field} must be {}, but it is {}",
-                    show(expected_value),
-                    show(at_value)
+                    "{} must be {expected}, but it is {}",
+                    cx.what(),
+                    json_type(cx.value)
                 ),
             )
-            .at(&pointer, format!("expected {}", show(expected_value)))
-            .with_help(format!("write {}", show(expected_value))),
-        ],
+            .at(&cx.pointer, format!("expected {expected}"))
+            .with_help(
+                if expected.starts_with("a string")
+                    && (cx.value.is_number() || cx.value.is_boolean())
+                {
+                    format!(
+                        "quote it, so YAML reads it as a string: \"{}\"",
+                        flow(cx.value)
+                    )
+                } else {
+                    cx.help_or(Code::WrongType)
+                },
+            )
+        }
+        Kind::Enum { options } => not_allowed(
+            &cx,
+            options.as_array().map(Vec::as_slice).unwrap_or_default(),
+        ),
+        Kind::Constant { expected_value } => Diagnostic::new(
+            Code::NotAllowedValue,
+            format!(
+                "{} must be {}, but it is {}",
+                cx.what(),
+                show(expected_value),
+                show(cx.value)
+            ),
+        )
+        .at(&cx.pointer, format!("expected {}", show(expected_value)))
+        .with_help(format!("write {}", show(expected_value))),
         Kind::Pattern { .. } => {
-            let noun = noun_of(keyword_path).unwrap_or_else(|| "value".to_owned());
-            vec![
-                Diagnostic::new(
-                    Code::BadFormat,
-                    format!("{} is not a valid {noun} for {field}", show(at_value)),
-                )
-                .at(&pointer, format!("not a valid {noun}"))
-                .with_help(
-                    examples_help(schema, subschema)
-                        .unwrap_or_else(|| Code::BadFormat.info().fix.to_owned()),
-                ),
-            ]
+            let noun = noun_of(keyword_path);
+            Diagnostic::new(
+                Code::BadFormat,
+                format!("{} is not a valid {noun} for {}", show(cx.value), cx.what()),
+            )
+            .at(&cx.pointer, format!("not a valid {noun}"))
+            .with_help(cx.help_or(Code::BadFormat))
         }
         Kind::PropertyNames { error: inner } => {
+            // The error's keyword path is the inner keyword's: its parent is the names' schema.
             let name = inner.instance().as_str().unwrap_or_default().to_owned();
-            let noun = noun_of(inner.schema_path().as_str()).unwrap_or_else(|| "name".to_owned());
-            let member = format!("{pointer}/{}", escape_pointer_token(&name));
-            let names_schema = subschema.and_then(|s| s.get("propertyNames"));
-            vec![
-                Diagnostic::new(
-                    Code::BadFormat,
-                    format!(
-                        "`{name}` is not a valid {noun} in {}",
-                        what(instance, &pointer)
-                    ),
-                )
-                .at_key(&member, format!("not a valid {noun}"))
-                .with_help(
-                    examples_help(schema, names_schema)
-                        .unwrap_or_else(|| Code::BadFormat.info().fix.to_owned()),
-                ),
-            ]
+            let noun = noun_of(keyword_path);
+            let member = format!("{}/{}", cx.pointer, escape_pointer_token(&name));
+            Diagnostic::new(
+                Code::BadFormat,
+                format!("`{name}` is not a valid {noun} in {}", cx.what()),
+            )
+            .at_key(&member, format!("not a valid {noun}"))
+            .with_help(cx.help_or(Code::BadFormat))
         }
         Kind::OneOfNotValid { .. } | Kind::OneOfMultipleValid { .. } => {
-            exactly_one_of(schema, instance, keyword_path, at_value, &pointer, error)
+            exactly_one_of(&cx, keyword_path, error)
         }
-        _ => vec![
+        Kind::UniqueItems => {
+            let items = cx.value.as_array().map(Vec::as_slice).unwrap_or_default();
+            let repeated: Vec<String> = items
+                .iter()
+                .enumerate()
+                .filter(|(i, item)| items[..*i].contains(item))
+                .map(|(_, item)| flow(item))
+                .collect();
             Diagnostic::new(
                 Code::OutOfRange,
-                format!("{field}: {}", plain_message(error)),
+                format!(
+                    "{} lists {} more than once",
+                    cx.what(),
+                    listed(repeated.iter().map(String::as_str))
+                ),
             )
-            .at(&pointer, "")
-            .with_help(
-                examples_help(schema, subschema)
-                    .unwrap_or_else(|| Code::OutOfRange.info().fix.to_owned()),
-            ),
-        ],
-    }
+            .at(&cx.pointer, "repeated entries")
+            .with_help("list each entry once")
+        }
+        kind => out_of_range(&cx, kind, error),
+    };
+    vec![diagnostic]
 }
 
-fn unknown_property(
-    instance: &Value,
-    subschema: Option<&Value>,
-    pointer: &str,
-    name: &str,
-) -> Diagnostic {
-    let known: Vec<&str> = subschema
+fn missing(cx: &Context<'_>, name: &str) -> Diagnostic {
+    let description = cx
+        .subschema
+        .and_then(|s| s.get("properties"))
+        .and_then(|p| p.get(name))
+        .and_then(|p| describe_property(cx.schema, p));
+    let diagnostic = Diagnostic::new(
+        Code::MissingProperty,
+        format!("{} is missing the required property `{name}`", cx.what()),
+    )
+    .at_key(&cx.pointer, format!("`{name}` is missing here"));
+    diagnostic.with_help(match description {
+        Some(text) => format!("add `{name}`: {text}"),
+        None => format!("add `{name}`"),
+    })
+}
+
+fn not_allowed(cx: &Context<'_>, options: &[Value]) -> Diagnostic {
+    let allowed = options.iter().map(show).collect::<Vec<_>>().join(", ");
+    let suggestion = cx
+        .value
+        .as_str()
+        .and_then(|v| did_you_mean(v, options.iter().filter_map(Value::as_str)));
+    Diagnostic::new(
+        Code::NotAllowedValue,
+        format!(
+            "{} is not an allowed value of {}",
+            show(cx.value),
+            cx.what()
+        ),
+    )
+    .at(&cx.pointer, format!("allowed: {allowed}"))
+    .with_help(match suggestion {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!("use one of {allowed}"),
+    })
+}
+
+fn out_of_range(cx: &Context<'_>, kind: &Kind, error: &ValidationError<'_>) -> Diagnostic {
+    let subject = cx.what();
+    let (message, label) = match kind {
+        Kind::Minimum { limit } => (
+            format!(
+                "{subject} must be at least {limit}, but it is {}",
+                flow(cx.value)
+            ),
+            format!("less than {limit}"),
+        ),
+        Kind::Maximum { limit } => (
+            format!(
+                "{subject} must be at most {limit}, but it is {}",
+                flow(cx.value)
+            ),
+            format!("more than {limit}"),
+        ),
+        Kind::ExclusiveMinimum { limit } => (
+            format!(
+                "{subject} must be more than {limit}, but it is {}",
+                flow(cx.value)
+            ),
+            format!("not more than {limit}"),
+        ),
+        Kind::ExclusiveMaximum { limit } => (
+            format!(
+                "{subject} must be less than {limit}, but it is {}",
+                flow(cx.value)
+            ),
+            format!("not less than {limit}"),
+        ),
+        Kind::MinLength { limit } => (
+            format!(
+                "{subject} must be at least {} long",
+                count(*limit, "character")
+            ),
+            "too short".to_owned(),
+        ),
+        Kind::MaxLength { limit } => (
+            format!(
+                "{subject} must be at most {} long",
+                count(*limit, "character")
+            ),
+            "too long".to_owned(),
+        ),
+        Kind::MinItems { limit } => (
+            format!("{subject} needs at least {}", count(*limit, "item")),
+            "too few items".to_owned(),
+        ),
+        Kind::MaxItems { limit } => (
+            format!("{subject} may have at most {}", count(*limit, "item")),
+            "too many items".to_owned(),
+        ),
+        Kind::MinProperties { limit } => {
+            let known = cx
+                .subschema
+                .and_then(|s| s.get("properties"))
+                .and_then(Value::as_object)
+                .map(|p| listed(p.keys().map(String::as_str)))
+                .unwrap_or_default();
+            (
+                format!(
+                    "{subject} needs at least {} of {known}",
+                    count(*limit, "property").replace("propertys", "properties")
+                ),
+                "empty".to_owned(),
+            )
+        }
+        _ => (format!("{subject}: {error}"), String::new()),
+    };
+    Diagnostic::new(Code::OutOfRange, message)
+        .at(&cx.pointer, label)
+        .with_help(cx.help_or(Code::OutOfRange))
+}
+
+fn unknown_property(cx: &Context<'_>, name: &str) -> Diagnostic {
+    let known: Vec<&str> = cx
+        .subschema
         .and_then(|s| s.get("properties"))
         .and_then(Value::as_object)
         .map(|p| p.keys().map(String::as_str).collect())
         .unwrap_or_default();
-    let member = format!("{pointer}/{}", escape_pointer_token(name));
+    let member = format!("{}/{}", cx.pointer, escape_pointer_token(name));
     let diagnostic = Diagnostic::new(
         Code::UnknownProperty,
-        format!("unknown property `{name}` in {}", what(instance, pointer)),
+        format!("unknown property `{name}` in {}", cx.what()),
     )
     .at_key(&member, "unknown property");
     match did_you_mean(name, known.iter().copied()) {
         Some(best) => diagnostic.with_help(format!("did you mean `{best}`?")),
         None if known.is_empty() => diagnostic.with_help("remove it"),
-        None => diagnostic.with_help(format!(
-            "remove it; allowed here: {}",
-            known
-                .iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
+        None => diagnostic.with_help(format!("remove it; allowed here: {}", listed(known))),
     }
 }
 
-fn exactly_one_of(
-    schema: &Value,
-    instance: &Value,
-    keyword_path: &str,
-    at_value: &Value,
-    pointer: &str,
-    error: &ValidationError<'_>,
-) -> Vec<Diagnostic> {
-    let branches = schema.pointer(keyword_path).and_then(Value::as_array);
+fn exactly_one_of(cx: &Context<'_>, keyword_path: &str, error: &ValidationError<'_>) -> Diagnostic {
+    let branches = cx.schema.pointer(keyword_path).and_then(Value::as_array);
     let names: Option<Vec<&str>> = branches.and_then(|branches| {
         branches
             .iter()
@@ -204,30 +294,22 @@ fn exactly_one_of(
             .collect()
     });
     let Some(names) = names else {
-        return vec![
-            Diagnostic::new(
-                Code::ExactlyOneOf,
-                format!("{}: {}", field_name(pointer), plain_message(error)),
-            )
-            .at(pointer, ""),
-        ];
+        return Diagnostic::new(Code::ExactlyOneOf, format!("{}: {error}", cx.what()))
+            .at(&cx.pointer, "");
     };
-    let listed = names
-        .iter()
-        .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let all = listed(names.iter().copied());
     let present: Vec<&str> = names
         .iter()
         .copied()
-        .filter(|n| at_value.get(n).is_some())
+        .filter(|n| cx.value.get(n).is_some())
         .collect();
-    let diagnostic = if present.len() > 1 {
-        let mut d = Diagnostic::new(
+    if present.len() > 1 {
+        let is_step = cx.pointer.split('/').count() == 3 && cx.pointer.starts_with("/steps/");
+        let mut diagnostic = Diagnostic::new(
             Code::ExactlyOneOf,
             format!(
-                "{} has both {}, but may have only one of {listed}",
-                what(instance, pointer),
+                "{} has {}, but may have only one of {all}",
+                cx.what(),
                 present
                     .iter()
                     .map(|n| format!("`{n}`"))
@@ -236,18 +318,25 @@ fn exactly_one_of(
             ),
         );
         for name in &present {
-            d = d.at_key(&format!("{pointer}/{}", escape_pointer_token(name)), "");
+            diagnostic = diagnostic.at_key(
+                &format!("{}/{}", cx.pointer, escape_pointer_token(name)),
+                format!("`{name}`"),
+            );
         }
-        d.with_help("split it into one step per kind, or keep only one")
+        diagnostic.with_help(if is_step {
+            "a step does one thing: split it into one step per kind, joined by `dependsOn`"
+                .to_owned()
+        } else {
+            format!("keep only one of {}", listed(present.iter().copied()))
+        })
     } else {
         Diagnostic::new(
             Code::ExactlyOneOf,
-            format!("{} needs exactly one of {listed}", what(instance, pointer)),
+            format!("{} needs exactly one of {all}", cx.what()),
         )
-        .at(pointer, format!("none of {listed}"))
-        .with_help(format!("add one of {listed}"))
-    };
-    vec![diagnostic]
+        .at_key(&cx.pointer, format!("none of {all}"))
+        .with_help(format!("add one of {all}"))
+    }
 }
 
 /// The schema object that holds the keyword at `keyword_path`.
@@ -282,97 +371,23 @@ fn examples_help(schema: &Value, subschema: Option<&Value>) -> Option<String> {
     (!shown.is_empty()).then(|| format!("write it like {}", shown.join(", ")))
 }
 
-/// A noun for the `$defs` entry a keyword belongs to: `/$defs/stepId/pattern` → "step id".
-fn noun_of(keyword_path: &str) -> Option<String> {
-    let rest = keyword_path.split("/$defs/").nth(1)?;
-    let name = rest.split('/').next()?;
-    let mut noun = String::new();
-    for c in name.chars() {
-        if c.is_ascii_uppercase() {
-            noun.push(' ');
-            noun.push(c.to_ascii_lowercase());
-        } else {
-            noun.push(c);
-        }
-    }
-    Some(noun.replace(" i d", " id"))
-}
-
-fn field_name(pointer: &str) -> String {
-    match pointer.rsplit('/').next() {
-        Some(last) if !pointer.is_empty() && last.parse::<usize>().is_err() => {
-            format!("`{}`", last.replace("~1", "/").replace("~0", "~"))
-        }
-        _ if pointer.is_empty() => "the document".to_owned(),
-        _ => format!("item `{pointer}`"),
-    }
-}
-
-/// Names the object at a pointer for a message: "step `web`", "`restore` of step `web`".
-fn what(instance: &Value, pointer: &str) -> String {
-    let tokens: Vec<&str> = pointer.split('/').skip(1).collect();
-    let step_name = |index: &str| match instance
-        .pointer(&format!("/steps/{index}/id"))
-        .and_then(Value::as_str)
-    {
-        Some(id) => format!("step `{id}`"),
-        None => format!("step #{}", index.parse::<usize>().map_or(0, |i| i + 1)),
-    };
+/// A noun for what a keyword constrains: the `$defs` entry when the keyword
+/// sits on it directly (`/$defs/stepId/pattern` → "step id"), else "value".
+fn noun_of(keyword_path: &str) -> String {
+    let tokens: Vec<&str> = keyword_path.split('/').collect();
     match tokens.as_slice() {
-        [] => "the document".to_owned(),
-        ["steps", index] => step_name(index),
-        ["steps", index, rest @ ..] => format!("`{}` of {}", rest.join("."), step_name(index)),
-        _ => format!("`{}`", tokens.join(".")),
+        ["", "$defs", name, _keyword] => {
+            let mut noun = String::new();
+            for c in name.chars() {
+                if c.is_ascii_uppercase() {
+                    noun.push(' ');
+                    noun.push(c.to_ascii_lowercase());
+                } else {
+                    noun.push(c);
+                }
+            }
+            noun.replace(" i d", " id")
+        }
+        _ => "value".to_owned(),
     }
-}
-
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "empty (null)",
-        Value::Bool(_) => "a boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "an integer",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "a mapping",
-    }
-}
-
-fn type_names(types: &Value) -> String {
-    let name = |t: &str| match t {
-        "object" => "a mapping",
-        "array" => "a list",
-        "string" => "a string",
-        "integer" => "an integer",
-        "number" => "a number",
-        "boolean" => "a boolean (`true` or `false`)",
-        "null" => "empty",
-        _ => "a value",
-    };
-    match types {
-        Value::String(t) => name(t).to_owned(),
-        Value::Array(ts) => ts
-            .iter()
-            .filter_map(Value::as_str)
-            .map(name)
-            .collect::<Vec<_>>()
-            .join(" or "),
-        _ => "a value".to_owned(),
-    }
-}
-
-/// A value as written in YAML, for messages.
-fn show(value: &Value) -> String {
-    match value {
-        Value::String(s) => format!("`{s}`"),
-        Value::Array(_) => "a list".to_owned(),
-        Value::Object(_) => "a mapping".to_owned(),
-        other => format!("`{other}`"),
-    }
-}
-
-/// jsonschema's own message, which quotes the instance as JSON: fine for
-/// range and size errors, which are about a number.
-fn plain_message(error: &ValidationError<'_>) -> String {
-    error.to_string()
 }

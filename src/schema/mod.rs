@@ -3,8 +3,9 @@
 //! nothing else re-checks what they say.
 
 mod messages;
+mod wording;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use jsonschema::Validator;
 use serde_json::Value;
 use std::sync::OnceLock;
@@ -62,9 +63,23 @@ impl SchemaKind {
 /// Validates a document against a schema; one diagnostic per problem.
 pub fn validate(kind: SchemaKind, instance: &Value) -> Vec<Diagnostic> {
     let compiled = kind.compiled();
-    compiled
+    let mut found: Vec<Diagnostic> = compiled
         .validator
         .iter_errors(instance)
         .flat_map(|error| messages::describe(&compiled.schema, instance, &error))
-        .collect()
+        .collect();
+    // A value with a bad form often breaks a size limit too (`"5"` as a
+    // duration is also too short); the form is what the user needs to know.
+    let formats: Vec<Option<String>> = found
+        .iter()
+        .filter(|d| {
+            matches!(
+                d.code,
+                Code::BadFormat | Code::NotAllowedValue | Code::WrongType
+            )
+        })
+        .map(|d| d.pointer.clone())
+        .collect();
+    found.retain(|d| d.code != Code::OutOfRange || !formats.contains(&d.pointer));
+    found
 }

@@ -60,12 +60,13 @@ impl SourceFile {
             }
             Err(error) => {
                 let at = error.valid_up_to();
+                // The lossy copy is for display only; its prefix up to `at` is the original's.
                 let source = SourceFile::from_text(name, String::from_utf8_lossy(bytes));
                 let diagnostic = Diagnostic::new(
                     Code::NotUtf8,
                     format!("the file is not valid UTF-8 (invalid byte at offset {at})"),
                 )
-                .at_bytes(at..at + 1, "not UTF-8")
+                .at_bytes(at..at + char::REPLACEMENT_CHARACTER.len_utf8(), "not UTF-8")
                 .with_help(Code::NotUtf8.info().fix);
                 (source, vec![diagnostic])
             }

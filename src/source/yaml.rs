@@ -67,6 +67,16 @@ fn byte_range(span: &Span) -> Range<usize> {
         .unwrap_or_else(|| span.start.index()..span.end.index())
 }
 
+/// From a node's tag to the end of the node, so the label covers `!tag value`.
+fn tag_range(span: &Span, node: &Range<usize>) -> Range<usize> {
+    let start = span
+        .tag_start
+        .map(|marker| marker.byte_offset().unwrap_or(marker.index()))
+        .filter(|&start| start <= node.start)
+        .unwrap_or(node.start);
+    start..node.end.max(start)
+}
+
 /// Parses YAML text into a [`Document`].
 pub fn parse(text: &str) -> Result<Document, Vec<Diagnostic>> {
     let mut builder = Builder {
@@ -139,7 +149,7 @@ impl Builder {
                             }
                         } else {
                             self.unsupported(
-                                range.clone(),
+                                tag_range(&span, &range),
                                 format!("custom YAML tag `{}`", tag.original()),
                                 "tags are not part of the plan language",
                             );
@@ -182,7 +192,7 @@ impl Builder {
                     }
                     if let Some(tag) = tag.filter(|tag| !tag.is_yaml_core_schema()) {
                         self.unsupported(
-                            range.clone(),
+                            tag_range(&span, &range),
                             format!("custom YAML tag `{}`", tag.original()),
                             "tags are not part of the plan language",
                         );
