@@ -13,8 +13,14 @@ fn validate_bytes(name: &str, bytes: &[u8]) -> restoreplan::pipeline::Validated 
 }
 
 fn expected_code(path: &Path) -> String {
-    let stem = path.file_stem().and_then(|s| s.to_str()).expect("fixture names are UTF-8");
-    stem.split('-').next().expect("fixture names start with a code").to_ascii_uppercase()
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .expect("fixture names are UTF-8");
+    stem.split('-')
+        .next()
+        .expect("fixture names start with a code")
+        .to_ascii_uppercase()
 }
 
 #[test]
@@ -23,16 +29,30 @@ fn every_invalid_fixture_reports_its_code_at_the_right_place() {
         let bytes = std::fs::read(path).expect("fixture is readable");
         let name = format!(
             "tests/fixtures/invalid/{}",
-            path.file_name().and_then(|n| n.to_str()).expect("UTF-8 name")
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .expect("UTF-8 name")
         );
         let validated = validate_bytes(&name, &bytes);
         let code = expected_code(path);
         assert!(
-            validated.report.diagnostics.iter().any(|d| d.code.id() == code),
+            validated
+                .report
+                .diagnostics
+                .iter()
+                .any(|d| d.code.id() == code),
             "{name} should report {code}, got {:?}",
-            validated.report.diagnostics.iter().map(|d| d.code.id()).collect::<Vec<_>>()
+            validated
+                .report
+                .diagnostics
+                .iter()
+                .map(|d| d.code.id())
+                .collect::<Vec<_>>()
         );
-        insta::assert_snapshot!("human", human::render(&validated.report, human::Style::plain()));
+        insta::assert_snapshot!(
+            "human",
+            human::render(&validated.report, human::Style::plain())
+        );
         insta::assert_snapshot!("json", json::render(&[validated.report]));
     });
 }

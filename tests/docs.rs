@@ -17,7 +17,8 @@ fn root() -> &'static Path {
 fn check_generated(relative: &str, generated: &str) {
     let path = root().join(relative);
     if std::env::var_os("UPDATE_DOCS").is_some() {
-        std::fs::create_dir_all(path.parent().expect("docs live in a folder")).expect("create docs/");
+        std::fs::create_dir_all(path.parent().expect("docs live in a folder"))
+            .expect("create docs/");
         std::fs::write(&path, generated).expect("write generated docs");
         return;
     }
@@ -58,8 +59,16 @@ fn fixture_examples() -> Vec<Example> {
     paths.sort();
     let mut examples = Vec::new();
     for path in paths {
-        let file_name = path.file_name().and_then(|n| n.to_str()).expect("UTF-8 name").to_owned();
-        let code_id = file_name.split('-').next().unwrap_or_default().to_ascii_uppercase();
+        let file_name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("UTF-8 name")
+            .to_owned();
+        let code_id = file_name
+            .split('-')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_uppercase();
         let Some(info) = CATALOGUE.iter().find(|i| i.id == code_id) else {
             panic!("fixture {file_name} does not start with a known code");
         };
@@ -80,7 +89,10 @@ fn fixture_examples() -> Vec<Example> {
 
 #[test]
 fn diagnostics_reference_is_current() {
-    check_generated("docs/diagnostics.md", &diagnostics_reference(&fixture_examples()));
+    check_generated(
+        "docs/diagnostics.md",
+        &diagnostics_reference(&fixture_examples()),
+    );
 }
 
 #[test]
@@ -93,5 +105,8 @@ fn every_reachable_code_has_a_fixture() {
         .filter(|info| !examples.iter().any(|e| e.code == info.code))
         .map(|info| info.id)
         .collect();
-    assert!(missing.is_empty(), "codes without a fixture in tests/fixtures/invalid: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "codes without a fixture in tests/fixtures/invalid: {missing:?}"
+    );
 }

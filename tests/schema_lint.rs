@@ -26,7 +26,14 @@ fn walk<'a>(node: &'a Value, pointer: String, visit: &mut dyn FnMut(&str, &'a Va
             }
         }
     }
-    for key in ["items", "additionalProperties", "propertyNames", "then", "else", "if"] {
+    for key in [
+        "items",
+        "additionalProperties",
+        "propertyNames",
+        "then",
+        "else",
+        "if",
+    ] {
         if let Some(child) = members.get(key).filter(|c| c.is_object()) {
             walk(child, format!("{pointer}/{key}"), visit);
         }
@@ -36,7 +43,10 @@ fn walk<'a>(node: &'a Value, pointer: String, visit: &mut dyn FnMut(&str, &'a Va
 #[test]
 fn schemas_are_valid_draft_2020_12() {
     for (name, schema) in schemas() {
-        assert!(jsonschema::draft202012::meta::is_valid(schema), "{name} is not a valid 2020-12 schema");
+        assert!(
+            jsonschema::draft202012::meta::is_valid(schema),
+            "{name} is not a valid 2020-12 schema"
+        );
     }
 }
 
@@ -49,11 +59,19 @@ fn every_object_is_closed_and_every_property_described() {
             if let Some(properties) = node.get("properties").and_then(Value::as_object) {
                 checked += properties.len();
                 if node.get("additionalProperties") != Some(&Value::Bool(false)) {
-                    problems.push(format!("{name}{pointer}: object without additionalProperties: false"));
+                    problems.push(format!(
+                        "{name}{pointer}: object without additionalProperties: false"
+                    ));
                 }
                 for (property, schema) in properties {
-                    if schema.get("description").and_then(Value::as_str).is_none_or(str::is_empty) {
-                        problems.push(format!("{name}{pointer}/properties/{property}: no description"));
+                    if schema
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .is_none_or(str::is_empty)
+                    {
+                        problems.push(format!(
+                            "{name}{pointer}/properties/{property}: no description"
+                        ));
                     }
                 }
             }
@@ -79,7 +97,11 @@ fn every_enum_and_pattern_has_matching_examples() {
             if !constrained {
                 return;
             }
-            let Some(examples) = node.get("examples").and_then(Value::as_array).filter(|e| !e.is_empty()) else {
+            let Some(examples) = node
+                .get("examples")
+                .and_then(Value::as_array)
+                .filter(|e| !e.is_empty())
+            else {
                 problems.push(format!("{name}{pointer}: enum or pattern without examples"));
                 return;
             };
@@ -106,15 +128,21 @@ fn one_of_is_only_used_for_exactly_one_of_these_keys() {
     for (name, schema) in schemas() {
         walk(schema, String::new(), &mut |pointer, node| {
             if node.get("anyOf").is_some() || node.get("allOf").is_some() {
-                problems.push(format!("{name}{pointer}: anyOf/allOf give poor diagnostics"));
+                problems.push(format!(
+                    "{name}{pointer}: anyOf/allOf give poor diagnostics"
+                ));
             }
             if let Some(branches) = node.get("oneOf").and_then(Value::as_array) {
                 let simple = branches.iter().all(|b| {
                     b.as_object().is_some_and(|o| o.len() == 1)
-                        && b.get("required").and_then(Value::as_array).is_some_and(|r| r.len() == 1)
+                        && b.get("required")
+                            .and_then(Value::as_array)
+                            .is_some_and(|r| r.len() == 1)
                 });
                 if !simple {
-                    problems.push(format!("{name}{pointer}: oneOf other than the required-key form"));
+                    problems.push(format!(
+                        "{name}{pointer}: oneOf other than the required-key form"
+                    ));
                 }
             }
         });

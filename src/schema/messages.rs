@@ -66,18 +66,7 @@ pub fn describe(schema: &Value, instance: &Value, error: &ValidationError<'_>) -
                 ),
             )
             .at(&cx.pointer, format!("expected {expected}"))
-            .with_help(
-                if expected.starts_with("a string")
-                    && (cx.value.is_number() || cx.value.is_boolean())
-                {
-                    format!(
-                        "quote it, so YAML reads it as a string: \"{}\"",
-                        flow(cx.value)
-                    )
-                } else {
-                    cx.help_or(Code::WrongType)
-                },
-            )
+            .with_help(type_help(&cx, &expected))
         }
         Kind::Enum { options } => not_allowed(
             &cx,
@@ -140,6 +129,31 @@ pub fn describe(schema: &Value, instance: &Value, error: &ValidationError<'_>) -
         kind => out_of_range(&cx, kind, error),
     };
     vec![diagnostic]
+}
+
+/// The help of a type error: the usual YAML slips first, then the schema's examples.
+fn type_help(cx: &Context<'_>, expected: &str) -> String {
+    let text = cx.value.as_str();
+    if expected.starts_with("a string") && (cx.value.is_number() || cx.value.is_boolean()) {
+        format!(
+            "quote it, so YAML reads it as a string: \"{}\"",
+            flow(cx.value)
+        )
+    } else if expected.starts_with("a boolean") && text.is_some() {
+        let meant = matches!(
+            text,
+            Some("yes" | "Yes" | "YES" | "on" | "On" | "ON" | "y" | "Y")
+        );
+        format!(
+            "YAML 1.2 reads `{}` as text; write `{}`",
+            text.unwrap_or_default(),
+            if meant { "true" } else { "true` or `false" }
+        )
+    } else if expected == "a list" && text.is_some() {
+        format!("write it as a list: `[{}]`", text.unwrap_or_default())
+    } else {
+        cx.help_or(Code::WrongType)
+    }
 }
 
 fn missing(cx: &Context<'_>, name: &str) -> Diagnostic {
