@@ -10,7 +10,7 @@ mod resolve;
 pub use graph::{Edge, EdgeReason, Node, RestoreGraph};
 pub use resolve::ResolvedRestore;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use crate::model::{Plan, StepOutline};
 
 /// The outcome of compiling a plan: the graph when there were no errors, and
@@ -29,13 +29,7 @@ pub fn compile(plan: &Plan) -> Compiled {
     let nodes = resolve::resolve_steps(plan, &mut diagnostics);
     let outlines: Vec<&StepOutline> = plan.steps.iter().map(|s| &s.outline).collect();
     let edges = edges::resolve_edges(&outlines, &mut diagnostics);
-    // After a misspelt name, the declaration it meant looks unused: say it once.
-    let misspelt = diagnostics
-        .iter()
-        .any(|d| matches!(d.code, Code::UnknownVault | Code::UnknownTarget));
-    if !misspelt {
-        diagnostics.extend(resolve::unused_declarations(plan));
-    }
+    diagnostics.extend(resolve::unused_declarations(plan));
     match graph::Building::new(nodes, edges).seal() {
         Ok(graph) if !diagnostics.iter().any(Diagnostic::is_error) => Compiled {
             graph: Some(graph),

@@ -266,7 +266,9 @@ fn check_mode_options(step: &Step, index: usize, diagnostics: &mut Vec<Diagnosti
     }
 }
 
-/// Warnings for vaults and targets that nothing uses.
+/// Warnings for vaults and targets that nothing uses. A declaration that a
+/// misspelt name was meant to use is left out: the unknown-name error that
+/// suggests it already says what is wrong.
 pub(super) fn unused_declarations(plan: &Plan) -> Vec<Diagnostic> {
     let restores = || {
         plan.steps.iter().filter_map(|s| match &s.kind {
@@ -274,37 +276,60 @@ pub(super) fn unused_declarations(plan: &Plan) -> Vec<Diagnostic> {
             _ => None,
         })
     };
-    let vault_used = |name: &str| {
-        plan.defaults.vault.as_deref() == Some(name)
-            || restores().any(|r| r.vault.as_deref() == Some(name))
-    };
-    let target_used = |name: &str| {
-        plan.defaults.target.as_deref() == Some(name)
-            || restores().any(|r| r.target.as_deref() == Some(name))
-    };
+    let used_vaults: Vec<&str> = plan
+        .defaults
+        .vault
+        .iter()
+        .chain(restores().filter_map(|r| r.vault.as_ref()))
+        .map(String::as_str)
+        .collect();
+    let used_targets: Vec<&str> = plan
+        .defaults
+        .target
+        .iter()
+        .chain(restores().filter_map(|r| r.target.as_ref()))
+        .map(String::as_str)
+        .collect();
     let mut found = Vec::new();
-    for name in plan.vaults.keys().filter(|n| !vault_used(n)) {
-        found.push(
-            Diagnostic::new(
-                Code::UnusedDeclaration,
-                format!("vault `{name}` is declared but no step uses it"),
-            )
-            .at_key(&format!("/vaults/{}", escape_pointer_token(name)), "unused")
-            .with_help(Code::UnusedDeclaration.info().fix),
-        );
-    }
-    for name in plan.targets.keys().filter(|n| !target_used(n)) {
-        found.push(
-            Diagnostic::new(
-                Code::UnusedDeclaration,
-                format!("target `{name}` is declared but no step uses it"),
-            )
-            .at_key(
-                &format!("/targets/{}", escape_pointer_token(name)),
-                "unused",
-            )
-            .with_help(Code::UnusedDeclaration.info().fix),
-        );
-    }
+    let mut report = |kind: &str, section: &str, declared: Vec<&String>, used: &[&str]| {
+        for name in declared {
+            let meant_by_typo = used.iter().any(|u| {
+                !declared_contains(plan, section, u) && did_you_mean(u, [name.as_str()]).is_some()
+            });
+            if used.contains(&name.as_str()) || meant_by_typo {
+                continue;
+            }
+            found.push(
+                Diagnostic::new(
+                    Code::UnusedDeclaration,
+                    format!("{kind} `{name}` is declared but no step uses it"),
+                )
+                .at_key(
+                    &format!("/{section}/{}", escape_pointer_token(name)),
+                    "unused",
+                )
+                .with_help(Code::UnusedDeclaration.info().fix),
+            );
+        }
+    };
+    report(
+        "vault",
+        "vaults",
+        plan.vaults.keys().collect(),
+        &used_vaults,
+    );
+    report(
+        "target",
+        "targets",
+        plan.targets.keys().collect(),
+        &used_targets,
+    );
     found
+}
+
+fn declared_contains(plan: &Plan, section: &str, name: &str) -> bool {
+    match section {
+        "vaults" => plan.vaults.contains_key(name),
+        _ => plan.targets.contains_key(name),
+    }
 }

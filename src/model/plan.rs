@@ -175,7 +175,7 @@ pub struct Step {
 #[derive(Debug, Clone)]
 pub enum StepKind {
     /// Restore one VM or a selection of VMs.
-    Restore(Restore),
+    Restore(Box<Restore>),
     /// Run a program.
     Run(Run),
     /// Probe an endpoint until it answers.
@@ -490,7 +490,7 @@ impl Plan {
 fn read_step(value: &Value, index: usize) -> Result<Step, serde_json::Error> {
     let raw = RawStep::deserialize(value)?;
     let kind = if let Some(restore) = raw.restore {
-        StepKind::Restore(restore)
+        StepKind::Restore(Box::new(restore))
     } else if let Some(run) = raw.run {
         StepKind::Run(match run {
             RawRun::Argv(argv) => Run {

@@ -192,7 +192,7 @@ pub fn schema_reference(schema: &Value, title: &str, source_path: &str) -> Strin
 }
 
 fn printable(text: &str) -> String {
-    text.replace('\0', "␀").replace('\u{FFFD}', "�")
+    text.replace('\0', "␀")
 }
 
 /// The Markdown reference of every diagnostic code, with an example of each that has one.

@@ -11,13 +11,12 @@ pub fn what(instance: &Value, pointer: &str) -> String {
         .skip(1)
         .map(|t| t.replace("~1", "/").replace("~0", "~"))
         .collect();
-    if let Some((last, parent)) = tokens.split_last() {
-        if let Ok(index) = last.parse::<usize>() {
-            if !parent.is_empty() && !(parent.len() == 1 && parent[0] == "steps") {
-                let parent_pointer = pointer.rsplit_once('/').map_or("", |(p, _)| p);
-                return format!("item {} of {}", index + 1, what(instance, parent_pointer));
-            }
-        }
+    if let Some((last, parent)) = tokens.split_last()
+        && let Ok(index) = last.parse::<usize>()
+        && !(parent.is_empty() || (parent.len() == 1 && parent[0] == "steps"))
+    {
+        let parent_pointer = pointer.rsplit_once('/').map_or("", |(p, _)| p);
+        return format!("item {} of {}", index + 1, what(instance, parent_pointer));
     }
     let step_name = |index: &str| match instance
         .pointer(&format!("/steps/{index}/id"))

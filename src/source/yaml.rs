@@ -89,7 +89,7 @@ pub fn parse(text: &str) -> Result<Document, Vec<Diagnostic>> {
     };
     let mut parser = Parser::new_from_str(text);
     let outcome = builder.run(&mut parser, text);
-    let empty_root = matches!(&builder.root, None)
+    let empty_root = builder.root.is_none()
         || matches!(&builder.root, Some(Node { value: Value::Null, span, .. }) if span.is_empty());
     if outcome.is_ok() && empty_root && builder.diagnostics.is_empty() {
         builder.diagnostics.push(
@@ -451,10 +451,10 @@ fn resolve_scalar(text: &str, style: ScalarStyle) -> Value {
     if let Some(number) = resolve_int(text) {
         return Value::Number(number);
     }
-    if is_core_float(text) {
-        if let Some(number) = text.parse::<f64>().ok().and_then(Number::from_f64) {
-            return Value::Number(number);
-        }
+    if is_core_float(text)
+        && let Some(number) = text.parse::<f64>().ok().and_then(Number::from_f64)
+    {
+        return Value::Number(number);
     }
     Value::String(text.to_owned())
 }
