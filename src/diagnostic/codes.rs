@@ -7,7 +7,7 @@ use super::Severity;
 /// A stable diagnostic code (`RP0xx`: plan language).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Code {
-    /// The file is larger than the loader accepts.
+    /// The file is larger than the loader accepts (bytes or nodes).
     FileTooLarge,
     /// The file is not valid UTF-8.
     NotUtf8,
@@ -121,7 +121,7 @@ impl Code {
 
 catalogue! {
     FileTooLarge => "RP001", "file-too-large", Error,
-        "The file is larger than 16 MiB, the most a plan or inventory may be.",
+        "The file is too large: over 16 MiB, or over 1,000,000 YAML nodes.",
         "Split the plan into several plans, or remove generated content.";
     NotUtf8 => "RP002", "not-utf8", Error,
         "The file is not valid UTF-8 text.",

@@ -8,7 +8,7 @@ mod yaml;
 
 pub use file::{MAX_FILE_BYTES, SourceFile};
 pub use spans::{NodeSpan, SpanIndex, escape_pointer_token};
-pub use yaml::{MAX_ALIAS_NODES, MAX_DEPTH};
+pub use yaml::{MAX_ALIAS_NODES, MAX_DEPTH, MAX_NODES};
 
 use crate::diagnostic::Diagnostic;
 use serde_json::Value;

@@ -36,11 +36,11 @@ fn to_range(range: &Range<u32>) -> Range<usize> {
 
 impl SpanIndex {
     /// Records where the node at `pointer` is written.
-    pub fn insert(&mut self, pointer: &str, key: Option<Range<usize>>, value: Range<usize>) {
+    pub fn insert(&mut self, pointer: String, key: Option<Range<usize>>, value: Range<usize>) {
         // The loader refuses files over 16 MiB, so every offset fits in u32.
         let narrow = |r: Range<usize>| r.start as u32..r.end as u32;
         self.nodes.insert(
-            pointer.into(),
+            pointer.into_boxed_str(),
             NodeSpan {
                 key: key.map(narrow),
                 value: narrow(value),
