@@ -37,19 +37,37 @@ pub fn scan_references(
     found: &mut Vec<Reference>,
     errors: &mut Vec<ReferenceError>,
 ) {
+    // One growing buffer for the pointer: this walks every string of every step.
+    let mut buffer = String::with_capacity(pointer.len() + 32);
+    buffer.push_str(pointer);
+    scan_into(value, &mut buffer, found, errors);
+}
+
+fn scan_into(
+    value: &serde_json::Value,
+    pointer: &mut String,
+    found: &mut Vec<Reference>,
+    errors: &mut Vec<ReferenceError>,
+) {
     use crate::source::escape_pointer_token;
     use serde_json::Value;
+    use std::fmt::Write;
+    let depth = pointer.len();
     match value {
         Value::String(text) => scan_string(text, pointer, found, errors),
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                scan_references(item, &format!("{pointer}/{index}"), found, errors);
+                let _ = write!(pointer, "/{index}");
+                scan_into(item, pointer, found, errors);
+                pointer.truncate(depth);
             }
         }
         Value::Object(members) => {
             for (key, item) in members {
-                let child = format!("{pointer}/{}", escape_pointer_token(key));
-                scan_references(item, &child, found, errors);
+                pointer.push('/');
+                pointer.push_str(&escape_pointer_token(key));
+                scan_into(item, pointer, found, errors);
+                pointer.truncate(depth);
             }
         }
         _ => {}

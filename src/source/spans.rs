@@ -18,7 +18,9 @@ pub struct NodeSpan {
 /// JSON pointer → [`NodeSpan`] for every node of a document.
 #[derive(Debug, Clone, Default)]
 pub struct SpanIndex {
-    nodes: HashMap<Box<str>, NodeSpan>,
+    // aHash rather than SipHash: hashing was a tenth of the load, and aHash
+    // is randomly keyed too, so keys written to collide cannot slow it down.
+    nodes: HashMap<Box<str>, NodeSpan, ahash::RandomState>,
 }
 
 /// Escapes one reference token of a JSON pointer (`~` → `~0`, `/` → `~1`).

@@ -17,6 +17,8 @@ pub const MAX_DEPTH: usize = 64;
 /// The most nodes (scalars, keys and collections) a document may have, so
 /// that a 16 MiB file of one-character items cannot take gigabytes.
 pub const MAX_NODES: usize = 1_000_000;
+/// The most duplicate-key reports worth making in one file.
+const MAX_REPORTED: usize = 100;
 /// The most nodes that aliases may add to a document in total.
 pub const MAX_ALIAS_NODES: usize = 100_000;
 
@@ -48,8 +50,8 @@ enum Frame {
         height: usize,
         /// The key read and waiting for its value.
         key: Option<(String, Range<usize>)>,
-        /// Where each key was first written, for duplicate reports.
-        key_spans: HashMap<String, Range<usize>>,
+        /// Where each member's key is written, in member order, for duplicate reports.
+        key_spans: Vec<Range<usize>>,
     },
 }
 
@@ -243,7 +245,7 @@ impl Builder {
                             size: 1,
                             height: 1,
                             key: None,
-                            key_spans: HashMap::new(),
+                            key_spans: Vec::new(),
                         }
                     };
                     self.stack.push(frame);
@@ -340,11 +342,17 @@ impl Builder {
         if let Some(Frame::Mapping {
             key: slot,
             key_spans,
+            members,
             pointer,
             ..
         }) = self.stack.last_mut()
         {
-            if let Some(first) = key_spans.get(&key) {
+            // The position scan is linear: past the report limit, stop looking.
+            let first = (members.contains_key(&key) && self.diagnostics.len() < MAX_REPORTED)
+                .then(|| members.keys().position(|k| *k == key))
+                .flatten()
+                .and_then(|index| key_spans.get(index));
+            if let Some(first) = first {
                 let at = format!("{pointer}/{}", escape_pointer_token(&key));
                 self.diagnostics.push(
                     Diagnostic::new(
@@ -356,8 +364,6 @@ impl Builder {
                     .with_help(Code::DuplicateKey.info().fix),
                 );
                 self.diagnostics.last_mut().expect("just pushed").pointer = Some(at);
-            } else {
-                key_spans.insert(key.clone(), range.clone());
             }
             *slot = Some((key, range));
         }
@@ -408,6 +414,7 @@ impl Builder {
             Some(Frame::Mapping {
                 members,
                 key,
+                key_spans,
                 size,
                 height,
                 ..
@@ -417,6 +424,7 @@ impl Builder {
                 *height = (*height).max(node.height + 1);
                 // A duplicate key keeps its first value and span: the error names both.
                 if !members.contains_key(&key) {
+                    key_spans.push(key_span.clone());
                     self.spans.insert(pointer, Some(key_span), node.span);
                     members.insert(key, node.value);
                 }
