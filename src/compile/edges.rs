@@ -7,6 +7,9 @@ use crate::model::{StepOutline, outputs_of};
 use crate::suggest::did_you_mean;
 use std::collections::HashMap;
 
+/// How many unknown step ids get a "did you mean" in one plan.
+const MAX_SUGGESTIONS: usize = 200;
+
 /// Reports duplicate ids and bad dependencies; returns the edges, with
 /// `from`/`to` as positions in `steps`.
 pub(super) fn resolve_edges(
@@ -32,9 +35,20 @@ pub(super) fn resolve_edges(
             by_id.insert(&step.id, position);
         }
     }
-    let suggest = |name: &str| match did_you_mean(name, steps.iter().map(|s| s.id.as_str())) {
-        Some(best) => format!("did you mean `{best}`?"),
-        None => "use the id of a step in this plan".to_owned(),
+    // Each suggestion compares against every id: bound the work for plans
+    // with thousands of broken references (a rename gone wrong).
+    let suggestions_left = std::cell::Cell::new(MAX_SUGGESTIONS);
+    let suggest = |name: &str| {
+        let best = if suggestions_left.get() > 0 {
+            suggestions_left.set(suggestions_left.get() - 1);
+            did_you_mean(name, steps.iter().map(|s| s.id.as_str()))
+        } else {
+            None
+        };
+        match best {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => "use the id of a step in this plan".to_owned(),
+        }
     };
     let mut edges = Vec::new();
     for (from, step) in steps.iter().enumerate() {
