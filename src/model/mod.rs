@@ -6,6 +6,7 @@ mod duration;
 mod outline;
 mod plan;
 mod reference;
+mod step;
 
 pub use duration::Duration;
 pub use outline::{STEP_KINDS, StepOutline, outputs_of};
@@ -13,3 +14,4 @@ pub use plan::*;
 pub use reference::{
     OUTPUTS_OF_RESTORE, OUTPUTS_OF_RUN, Reference, ReferenceError, scan_references,
 };
+pub use step::*;

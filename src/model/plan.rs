@@ -1,27 +1,36 @@
-//! The typed restore plan (`kind: RestorePlan`), as `schemas/restore-plan.schema.json` describes it.
+//! The typed restore plan (`kind: RestorePlan`), as `schemas/restore-plan.schema.json`
+//! describes it: everything but the steps, which live in `step.rs`.
 
-use super::{Duration, StepOutline};
+use super::{Duration, RecoveryPointSelector, Step, Tier};
 use crate::diagnostic::{Code, Diagnostic};
 use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_json::Value;
 
 /// A restore plan.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Plan {
     /// Who owns the plan and what it is.
     pub metadata: Metadata,
     /// Recovery objectives.
+    #[serde(default)]
     pub objectives: Objectives,
     /// Recovery Services vaults by name.
+    #[serde(default)]
     pub vaults: IndexMap<String, Vault>,
     /// Restore targets by name.
+    #[serde(default)]
     pub targets: IndexMap<String, Target>,
     /// Settings every restore step inherits.
+    #[serde(default)]
     pub defaults: Defaults,
     /// Scheduler settings.
+    #[serde(default)]
     pub execution: Execution,
-    /// The steps, in file order.
+    /// The steps, in file order; read one by one by [`Plan::from_value`],
+    /// so that their values are not cloned.
+    #[serde(skip)]
     pub steps: Vec<Step>,
 }
 
@@ -148,303 +157,6 @@ pub struct Retry {
     pub max_backoff: Option<Duration>,
 }
 
-/// One step of the plan.
-#[derive(Debug, Clone)]
-pub struct Step {
-    /// The step id.
-    pub id: String,
-    /// What the step does.
-    pub description: Option<String>,
-    /// Steps that must succeed first.
-    pub depends_on: Vec<String>,
-    /// A failure of an optional step never fails the run.
-    pub optional: bool,
-    /// The step's time limit.
-    pub timeout: Option<Duration>,
-    /// The step's retries.
-    pub retry: Option<Retry>,
-    /// What the step's failure stops.
-    pub on_failure: Option<OnFailure>,
-    /// What the step does.
-    pub kind: StepKind,
-    /// The id, dependencies and references: what the graph needs.
-    pub outline: StepOutline,
-}
-
-/// The kinds of step.
-#[derive(Debug, Clone)]
-pub enum StepKind {
-    /// Restore one VM or a selection of VMs.
-    Restore(Box<Restore>),
-    /// Run a program.
-    Run(Run),
-    /// Probe an endpoint until it answers.
-    Check(Check),
-    /// Wait for a person's approval.
-    Approve(Approve),
-    /// Wait for a while.
-    Wait(Duration),
-}
-
-impl StepKind {
-    /// The kind's name as written in the plan.
-    pub fn name(&self) -> &'static str {
-        match self {
-            StepKind::Restore(_) => "restore",
-            StepKind::Run(_) => "run",
-            StepKind::Check(_) => "check",
-            StepKind::Approve(_) => "approve",
-            StepKind::Wait(_) => "wait",
-        }
-    }
-
-    /// The outputs later steps may reference.
-    pub fn outputs(&self) -> &'static [&'static str] {
-        super::outputs_of(self.name())
-    }
-}
-
-/// A restore step.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Restore {
-    /// One VM by name or resource id.
-    pub vm: Option<String>,
-    /// VMs chosen by tags, names or resource group.
-    pub select: Option<Selector>,
-    /// The restore mode.
-    #[serde(rename = "as")]
-    pub mode: RestoreMode,
-    /// The new VM's name.
-    pub name: Option<String>,
-    /// The vault name.
-    pub vault: Option<String>,
-    /// The target name.
-    pub target: Option<String>,
-    /// The recovery point selector.
-    pub recovery_point: Option<RecoveryPointSelector>,
-    /// The required tier.
-    pub tier: Option<Tier>,
-    /// Whether an archive-only recovery point may be rehydrated.
-    #[serde(default)]
-    pub allow_rehydration: bool,
-    /// What follows a disk restore.
-    pub then: Option<ThenAction>,
-    /// The data disks to restore, by LUN.
-    #[serde(default)]
-    pub luns: Vec<u8>,
-    /// The availability zone.
-    pub zone: Option<u8>,
-    /// The disk encryption set for restored disks.
-    pub disk_encryption_set: Option<String>,
-}
-
-impl Restore {
-    /// The VM or selection, for people.
-    pub fn subject(&self) -> String {
-        match (&self.vm, &self.select) {
-            (Some(vm), _) => vm.rsplit('/').next().unwrap_or(vm).to_owned(),
-            (None, Some(select)) => select.describe(),
-            (None, None) => String::new(),
-        }
-    }
-}
-
-/// Which VMs a `select:` restore covers.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Selector {
-    /// Tags every chosen VM has.
-    #[serde(default)]
-    pub tags: IndexMap<String, String>,
-    /// Name patterns.
-    #[serde(default)]
-    pub names: Vec<String>,
-    /// The resource group.
-    pub resource_group: Option<String>,
-}
-
-impl Selector {
-    /// `tags app=orders,tier=web` and the like.
-    pub fn describe(&self) -> String {
-        let mut parts = Vec::new();
-        if !self.tags.is_empty() {
-            let tags: Vec<String> = self.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            parts.push(format!("tags {}", tags.join(",")));
-        }
-        if !self.names.is_empty() {
-            parts.push(format!("names {}", self.names.join(",")));
-        }
-        if let Some(group) = &self.resource_group {
-            parts.push(format!("group {group}"));
-        }
-        parts.join(" ")
-    }
-}
-
-/// Azure Backup's restore scenarios.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RestoreMode {
-    /// Replace the disks of the existing VM.
-    ReplaceExisting,
-    /// Create a new VM.
-    NewVm,
-    /// Restore the disks only.
-    Disks,
-    /// Mount the recovery point for file recovery.
-    Files,
-}
-
-impl RestoreMode {
-    /// The mode as written in the plan.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RestoreMode::ReplaceExisting => "replace-existing",
-            RestoreMode::NewVm => "new-vm",
-            RestoreMode::Disks => "disks",
-            RestoreMode::Files => "files",
-        }
-    }
-
-    /// Whether the mode creates resources in a target.
-    pub fn needs_target(self) -> bool {
-        matches!(self, RestoreMode::NewVm | RestoreMode::Disks)
-    }
-}
-
-/// What follows a disk restore.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ThenAction {
-    /// Deploy the ARM template the restore job produces.
-    DeployTemplate,
-}
-
-/// A recovery point tier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Tier {
-    /// The instant-restore snapshot.
-    Snapshot,
-    /// The vault copy.
-    Vault,
-}
-
-/// Which recovery point to restore.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
-pub enum RecoveryPointSelector {
-    /// `latest`, `latest-application-consistent` or `latest-crash-consistent`.
-    Named(String),
-    /// A point chosen by time or id.
-    Spec {
-        /// The newest point before this RFC 3339 time.
-        before: Option<String>,
-        /// This recovery point id.
-        id: Option<String>,
-        /// Required consistency.
-        consistency: Option<String>,
-    },
-}
-
-/// A run step: a program and its arguments, never a shell string.
-#[derive(Debug, Clone, Default)]
-pub struct Run {
-    /// The program and its arguments.
-    pub argv: Vec<String>,
-    /// Extra environment variables.
-    pub env: IndexMap<String, String>,
-    /// The working directory.
-    pub working_directory: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum RawRun {
-    Argv(Vec<String>),
-    #[serde(rename_all = "camelCase")]
-    Spec {
-        argv: Vec<String>,
-        #[serde(default)]
-        env: IndexMap<String, String>,
-        working_directory: Option<String>,
-    },
-}
-
-/// A check step: an HTTP or TCP probe with a deadline.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Check {
-    /// The URL to GET.
-    pub http: Option<String>,
-    /// The `host:port` to connect to.
-    pub tcp: Option<String>,
-    /// The expected HTTP status.
-    pub expect: Option<u16>,
-    /// A substring the HTTP body must contain.
-    pub body_contains: Option<String>,
-    /// How long to keep trying.
-    pub within: Duration,
-    /// How long to wait between tries.
-    pub interval: Option<Duration>,
-}
-
-/// An approval gate.
-#[derive(Debug, Clone)]
-pub struct Approve {
-    /// The question put to the approver.
-    pub message: String,
-    /// Who may approve.
-    pub approvers: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum RawApprove {
-    Message(String),
-    Spec {
-        message: String,
-        #[serde(default)]
-        approvers: Vec<String>,
-    },
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawStep {
-    id: String,
-    description: Option<String>,
-    #[serde(default)]
-    depends_on: Vec<String>,
-    #[serde(default)]
-    optional: bool,
-    timeout: Option<Duration>,
-    retry: Option<Retry>,
-    on_failure: Option<OnFailure>,
-    restore: Option<Restore>,
-    run: Option<RawRun>,
-    check: Option<Check>,
-    approve: Option<RawApprove>,
-    wait: Option<Duration>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct PlanWithoutSteps {
-    metadata: Metadata,
-    #[serde(default)]
-    objectives: Objectives,
-    #[serde(default)]
-    vaults: IndexMap<String, Vault>,
-    #[serde(default)]
-    targets: IndexMap<String, Target>,
-    #[serde(default)]
-    defaults: Defaults,
-    #[serde(default)]
-    execution: Execution,
-}
-
 impl Plan {
     /// Reads a plan from a value that has passed the plan schema.
     pub fn from_value(value: &Value) -> Result<Plan, Diagnostic> {
@@ -453,9 +165,8 @@ impl Plan {
                 .at(pointer, "")
                 .with_help(Code::Internal.info().fix)
         };
-        // `steps` is read one by one below, so that its values are not cloned.
-        let head = PlanWithoutSteps::deserialize(value).map_err(|e| internal("", e))?;
-        let steps = value
+        let mut plan = Plan::deserialize(value).map_err(|e| internal("", e))?;
+        plan.steps = value
             .get("steps")
             .and_then(Value::as_array)
             .map(Vec::as_slice)
@@ -463,76 +174,9 @@ impl Plan {
             .iter()
             .enumerate()
             .map(|(index, step)| {
-                let pointer = format!("/steps/{index}");
-                read_step(step, index).map_err(|e| internal(&pointer, e))
+                Step::from_value(step, index).map_err(|e| internal(&format!("/steps/{index}"), e))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let PlanWithoutSteps {
-            metadata,
-            objectives,
-            vaults,
-            targets,
-            defaults,
-            execution,
-        } = head;
-        Ok(Plan {
-            metadata,
-            objectives,
-            vaults,
-            targets,
-            defaults,
-            execution,
-            steps,
-        })
+        Ok(plan)
     }
-}
-
-fn read_step(value: &Value, index: usize) -> Result<Step, serde_json::Error> {
-    let raw = RawStep::deserialize(value)?;
-    let kind = if let Some(restore) = raw.restore {
-        StepKind::Restore(Box::new(restore))
-    } else if let Some(run) = raw.run {
-        StepKind::Run(match run {
-            RawRun::Argv(argv) => Run {
-                argv,
-                ..Run::default()
-            },
-            RawRun::Spec {
-                argv,
-                env,
-                working_directory,
-            } => Run {
-                argv,
-                env,
-                working_directory,
-            },
-        })
-    } else if let Some(check) = raw.check {
-        StepKind::Check(check)
-    } else if let Some(approve) = raw.approve {
-        StepKind::Approve(match approve {
-            RawApprove::Message(message) => Approve {
-                message,
-                approvers: Vec::new(),
-            },
-            RawApprove::Spec { message, approvers } => Approve { message, approvers },
-        })
-    } else if let Some(wait) = raw.wait {
-        StepKind::Wait(wait)
-    } else {
-        return Err(serde::de::Error::custom("a step without a kind"));
-    };
-    let outline = StepOutline::read(value, index)
-        .ok_or_else(|| serde::de::Error::custom("a step without an id"))?;
-    Ok(Step {
-        id: raw.id,
-        description: raw.description,
-        depends_on: raw.depends_on,
-        optional: raw.optional,
-        timeout: raw.timeout,
-        retry: raw.retry,
-        on_failure: raw.on_failure,
-        kind,
-        outline,
-    })
 }

@@ -3,6 +3,7 @@
 //! Every hostile-input limit lives here, so later stages may trust the tree.
 
 mod file;
+mod scalar;
 mod spans;
 mod yaml;
 
