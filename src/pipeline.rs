@@ -57,7 +57,7 @@ fn finish(
     plan: Option<Plan>,
 ) -> Validated {
     Validated {
-        report: FileDiagnostics::new(source, document.map(|d| &d.spans), diagnostics),
+        report: FileDiagnostics::new(source, document, diagnostics),
         graph,
         plan,
     }

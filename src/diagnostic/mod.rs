@@ -7,7 +7,7 @@ mod codes;
 
 pub use codes::{CATALOGUE, Code, CodeInfo};
 
-use crate::source::{SourceFile, SpanIndex};
+use crate::source::{Document, SourceFile};
 use std::ops::Range;
 
 /// How bad a diagnostic is.
@@ -119,14 +119,14 @@ impl Diagnostic {
     }
 
     /// Fills in the byte span of every label from the span index.
-    pub fn locate(&mut self, source: &SourceFile, spans: Option<&SpanIndex>) {
+    pub fn locate(&mut self, source: &SourceFile, document: Option<&Document>) {
         for label in &mut self.labels {
             label.span = match &label.anchor {
                 Anchor::Bytes(range) => Some(range.clone()),
-                Anchor::Value(pointer) => spans.and_then(|s| s.label_span(source, pointer)),
-                Anchor::Key(pointer) => spans.and_then(|s| {
-                    s.key_span(pointer)
-                        .or_else(|| s.label_span(source, pointer))
+                Anchor::Value(pointer) => document.and_then(|d| d.label_span(source, pointer)),
+                Anchor::Key(pointer) => document.and_then(|d| {
+                    d.key_span(pointer)
+                        .or_else(|| d.label_span(source, pointer))
                 }),
             };
         }
@@ -162,11 +162,11 @@ impl FileDiagnostics {
     /// Locates every diagnostic against the span index and sorts them.
     pub fn new(
         source: SourceFile,
-        spans: Option<&SpanIndex>,
+        document: Option<&Document>,
         mut diagnostics: Vec<Diagnostic>,
     ) -> Self {
         for diagnostic in &mut diagnostics {
-            diagnostic.locate(&source, spans);
+            diagnostic.locate(&source, document);
         }
         diagnostics.sort_by(|a, b| {
             let start = |d: &Diagnostic| d.primary_span().map_or(usize::MAX, |s| s.start);

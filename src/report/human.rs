@@ -157,12 +157,17 @@ pub fn render(report: &FileDiagnostics, style: Style) -> String {
         .with_width(style.width)
         .with_links(false)
         .without_syntax_highlighting();
+    let mut out = String::new();
+    if report.diagnostics.is_empty() {
+        out.push_str(&summary(report));
+        out.push('\n');
+        return out;
+    }
     let text: Arc<str> = match printable(report.source.text()) {
         std::borrow::Cow::Borrowed(_) => report.source.shared_text(),
         std::borrow::Cow::Owned(clean) => clean.into(),
     };
     let source = NamedSource::new(printable(report.source.name()), text);
-    let mut out = String::new();
     for diagnostic in &report.diagnostics {
         let drawn = drawable(report.source.text(), diagnostic);
         let view = View {

@@ -23,6 +23,23 @@ pub struct Document {
     pub spans: SpanIndex,
 }
 
+impl Document {
+    /// The span of the key of the member at `pointer`.
+    pub fn key_span(&self, pointer: &str) -> Option<std::ops::Range<usize>> {
+        self.spans.key_span(&self.value, pointer)
+    }
+
+    /// The span to draw for the node at `pointer` (see [`SpanIndex::label_span`]).
+    pub fn label_span(&self, source: &SourceFile, pointer: &str) -> Option<std::ops::Range<usize>> {
+        self.spans.label_span(source, &self.value, pointer)
+    }
+
+    /// The spans of the node at `pointer`, if it is written in the file.
+    pub fn node_span(&self, pointer: &str) -> Option<&NodeSpan> {
+        self.spans.get(&self.value, pointer)
+    }
+}
+
 /// Parses the text of a source file into a [`Document`], or the diagnostics
 /// that explain why it is not one.
 pub fn parse(source: &SourceFile) -> Result<Document, Vec<Diagnostic>> {

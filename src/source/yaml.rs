@@ -6,7 +6,7 @@
 
 use super::Document;
 use super::scalar::resolve_scalar;
-use super::spans::{SpanIndex, escape_pointer_token};
+use super::spans::{NodeSpan, SpanIndex, escape_pointer_token};
 use crate::diagnostic::{Code, Diagnostic};
 use granit_parser::{Event, Parser, ScalarStyle, ScanError, Span};
 use serde_json::{Map, Value};
@@ -33,26 +33,27 @@ struct Node {
     height: usize,
 }
 
-enum Frame {
-    Sequence {
-        items: Vec<Value>,
-        pointer: String,
-        start: usize,
-        anchor: usize,
-        size: usize,
-        height: usize,
-    },
+/// An open collection.
+struct Frame {
+    body: Body,
+    /// The collection's own JSON pointer (for duplicate-key reports).
+    pointer: String,
+    start: usize,
+    anchor: usize,
+    /// Nodes in the subtree so far, itself included.
+    size: usize,
+    /// Levels of collections in the subtree so far.
+    height: usize,
+    /// The spans of the children read so far, in member order.
+    children: Vec<NodeSpan>,
+}
+
+enum Body {
+    Sequence(Vec<Value>),
     Mapping {
         members: Map<String, Value>,
-        pointer: String,
-        start: usize,
-        anchor: usize,
-        size: usize,
-        height: usize,
         /// The key read and waiting for its value.
         key: Option<(String, Range<usize>)>,
-        /// Where each member's key is written, in member order, for duplicate reports.
-        key_spans: Vec<Range<usize>>,
     },
 }
 
@@ -203,6 +204,7 @@ impl Builder {
                                 height: 0,
                             },
                             anchor,
+                            Vec::new(),
                         )?;
                     }
                 }
@@ -227,27 +229,22 @@ impl Builder {
                         self.too_deep(range);
                         return Err(Abort);
                     }
-                    let pointer = self.child_pointer();
-                    let frame = if is_sequence {
-                        Frame::Sequence {
-                            items: Vec::new(),
-                            pointer,
-                            start: range.start,
-                            anchor,
-                            size: 1,
-                            height: 1,
-                        }
+                    let body = if is_sequence {
+                        Body::Sequence(Vec::new())
                     } else {
-                        Frame::Mapping {
+                        Body::Mapping {
                             members: Map::new(),
-                            pointer,
-                            start: range.start,
-                            anchor,
-                            size: 1,
-                            height: 1,
                             key: None,
-                            key_spans: Vec::new(),
                         }
+                    };
+                    let frame = Frame {
+                        body,
+                        pointer: self.child_pointer(),
+                        start: range.start,
+                        anchor,
+                        size: 1,
+                        height: 1,
+                        children: Vec::new(),
                     };
                     self.stack.push(frame);
                 }
@@ -257,33 +254,18 @@ impl Builder {
                         .stack
                         .pop()
                         .expect("invariant: an end event closes an open collection");
-                    let (value, start, anchor, size, height) = match frame {
-                        Frame::Sequence {
-                            items,
-                            start,
-                            anchor,
-                            size,
-                            height,
-                            ..
-                        } => (Value::Array(items), start, anchor, size, height),
-                        Frame::Mapping {
-                            members,
-                            start,
-                            anchor,
-                            size,
-                            height,
-                            ..
-                        } => (Value::Object(members), start, anchor, size, height),
+                    let value = match frame.body {
+                        Body::Sequence(items) => Value::Array(items),
+                        Body::Mapping { members, .. } => Value::Object(members),
                     };
-                    self.finish(
-                        Node {
-                            value,
-                            span: start..end.max(start),
-                            size,
-                            height,
-                        },
-                        anchor,
-                    )?;
+                    let span = frame.start..end.max(frame.start);
+                    let node = Node {
+                        value,
+                        span,
+                        size: frame.size,
+                        height: frame.height,
+                    };
+                    self.finish(node, frame.anchor, frame.children)?;
                 }
                 Event::Alias(id) => {
                     let range = byte_range(&span);
@@ -327,6 +309,7 @@ impl Builder {
                             height,
                         },
                         0,
+                        Vec::new(),
                     )?;
                 }
                 _ => {}
@@ -336,97 +319,92 @@ impl Builder {
     }
 
     fn expecting_key(&self) -> bool {
-        matches!(self.stack.last(), Some(Frame::Mapping { key: None, .. }))
+        matches!(
+            self.stack.last(),
+            Some(Frame {
+                body: Body::Mapping { key: None, .. },
+                ..
+            })
+        )
     }
 
     fn set_key(&mut self, key: String, range: Range<usize>) {
-        if let Some(Frame::Mapping {
-            key: slot,
-            key_spans,
-            members,
-            pointer,
-            ..
-        }) = self.stack.last_mut()
-        {
-            // The position scan is linear: past the report limit, stop looking.
-            let first = (members.contains_key(&key) && self.diagnostics.len() < MAX_REPORTED)
-                .then(|| members.keys().position(|k| *k == key))
-                .flatten()
-                .and_then(|index| key_spans.get(index));
-            if let Some(first) = first {
-                let at = format!("{pointer}/{}", escape_pointer_token(&key));
-                self.diagnostics.push(
-                    Diagnostic::new(
-                        Code::DuplicateKey,
-                        format!("the key `{key}` appears twice in the same mapping"),
-                    )
-                    .at_bytes(range.clone(), "written again here")
-                    .at_bytes(first.clone(), "first written here")
-                    .with_help(Code::DuplicateKey.info().fix),
-                );
-                self.diagnostics.last_mut().expect("just pushed").pointer = Some(at);
-            }
-            *slot = Some((key, range));
+        let Some(frame) = self.stack.last_mut() else {
+            return;
+        };
+        let Body::Mapping { members, key: slot } = &mut frame.body else {
+            return;
+        };
+        // The position scan is linear: past the report limit, stop looking.
+        let first = (members.contains_key(&key) && self.diagnostics.len() < MAX_REPORTED)
+            .then(|| members.keys().position(|k| *k == key))
+            .flatten()
+            .and_then(|index| frame.children.get(index))
+            .and_then(|child| child.key.clone());
+        if let Some(first) = first {
+            let mut diagnostic = Diagnostic::new(
+                Code::DuplicateKey,
+                format!("the key `{key}` appears twice in the same mapping"),
+            )
+            .at_bytes(range.clone(), "written again here")
+            .at_bytes(
+                first.start as usize..first.end as usize,
+                "first written here",
+            )
+            .with_help(Code::DuplicateKey.info().fix);
+            diagnostic.pointer = Some(format!("{}/{}", frame.pointer, escape_pointer_token(&key)));
+            self.diagnostics.push(diagnostic);
         }
+        *slot = Some((key, range));
     }
 
-    /// The pointer of the next node read into the innermost collection.
-    /// Built by hand: this runs once per node and `format!` was a tenth of
-    /// the loader's time.
+    /// The pointer of the next collection read into the innermost one.
     fn child_pointer(&self) -> String {
-        let (parent, token): (&str, std::borrow::Cow<'_, str>) = match self.stack.last() {
-            None => return String::new(),
-            Some(Frame::Sequence { items, pointer, .. }) => (pointer, decimal(items.len()).into()),
-            Some(Frame::Mapping { key, pointer, .. }) => {
-                let key = key.as_ref().map(|(k, _)| k.as_str()).unwrap_or_default();
-                (pointer, escape_pointer_token(key))
+        let Some(frame) = self.stack.last() else {
+            return String::new();
+        };
+        let token: std::borrow::Cow<'_, str> = match &frame.body {
+            Body::Sequence(items) => items.len().to_string().into(),
+            Body::Mapping { key, .. } => {
+                escape_pointer_token(key.as_ref().map(|(k, _)| k.as_str()).unwrap_or_default())
             }
         };
-        let mut pointer = String::with_capacity(parent.len() + 1 + token.len());
-        pointer.push_str(parent);
-        pointer.push('/');
-        pointer.push_str(&token);
-        pointer
+        format!("{}/{token}", frame.pointer)
     }
 
-    /// Stores a complete node into its parent (or as the root).
-    fn finish(&mut self, node: Node, anchor: usize) -> Result<(), Abort> {
+    /// Stores a complete node, with the spans of its children, into its
+    /// parent (or as the root).
+    fn finish(&mut self, node: Node, anchor: usize, children: Vec<NodeSpan>) -> Result<(), Abort> {
         if anchor != 0 {
             self.anchors
                 .insert(anchor, (node.value.clone(), node.size, node.height));
         }
-        let pointer = self.child_pointer();
-        match self.stack.last_mut() {
-            None => {
-                self.spans.insert(pointer, None, node.span.clone());
-                self.root = Some(node);
-            }
-            Some(Frame::Sequence {
-                items,
-                size,
-                height,
-                ..
-            }) => {
-                self.spans.insert(pointer, None, node.span);
-                *size += node.size;
-                *height = (*height).max(node.height + 1);
+        let Some(frame) = self.stack.last_mut() else {
+            let span = self
+                .spans
+                .collection(NodeSpan::new(None, node.span.clone()), children);
+            self.spans.set_root(span);
+            self.root = Some(node);
+            return Ok(());
+        };
+        frame.size += node.size;
+        frame.height = frame.height.max(node.height + 1);
+        match &mut frame.body {
+            Body::Sequence(items) => {
+                let span = self
+                    .spans
+                    .collection(NodeSpan::new(None, node.span), children);
+                frame.children.push(span);
                 items.push(node.value);
             }
-            Some(Frame::Mapping {
-                members,
-                key,
-                key_spans,
-                size,
-                height,
-                ..
-            }) => {
+            Body::Mapping { members, key } => {
                 let (key, key_span) = key.take().expect("invariant: a value follows its key");
-                *size += node.size;
-                *height = (*height).max(node.height + 1);
                 // A duplicate key keeps its first value and span: the error names both.
                 if !members.contains_key(&key) {
-                    key_spans.push(key_span.clone());
-                    self.spans.insert(pointer, Some(key_span), node.span);
+                    let span = self
+                        .spans
+                        .collection(NodeSpan::new(Some(key_span), node.span), children);
+                    frame.children.push(span);
                     members.insert(key, node.value);
                 }
             }
@@ -475,39 +453,33 @@ impl Builder {
     }
 }
 
-/// A number in decimal, without the formatting machinery.
-fn decimal(mut n: usize) -> String {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    String::from_utf8_lossy(&digits[at..]).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn pointers_index_every_node() {
-        let doc = parse("a:\n  b: [1, two]\n").expect("valid");
-        assert_eq!(doc.value, serde_json::json!({"a": {"b": [1, "two"]}}));
-        let b1 = doc.spans.get("/a/b/1").expect("indexed");
-        assert_eq!(
-            &"a:\n  b: [1, two]\n"[b1.value.start as usize..b1.value.end as usize],
-            "two"
-        );
-        let b = doc.spans.get("/a/b").expect("indexed");
-        let key = b.key.clone().expect("member");
-        assert_eq!(
-            &"a:\n  b: [1, two]\n"[key.start as usize..key.end as usize],
-            "b"
-        );
+        let text = "a:\n  b: [1, two]\n  c: {d~/e: x}\nl: &l [p, q]\nm: *l\n";
+        let doc = parse(text).expect("valid");
+        let at = |pointer: &str| {
+            let node = doc.node_span(pointer).expect("indexed");
+            &text[node.value.start as usize..node.value.end as usize]
+        };
+        assert_eq!(at("/a/b/1"), "two");
+        assert_eq!(at("/a/c/d~0~1e"), "x");
+        assert_eq!(at("/l/1"), "q");
+        assert_eq!(at("/m"), "*l");
+        let key = doc
+            .node_span("/a/b")
+            .and_then(|n| n.key.clone())
+            .expect("member");
+        assert_eq!(&text[key.start as usize..key.end as usize], "b");
+        // Inside an alias, and below a missing member, the nearest written node is drawn.
+        assert!(doc.node_span("/m/0").is_none());
+        let source = crate::source::SourceFile::from_text("t", text);
+        let label = doc.label_span(&source, "/m/0").expect("falls back");
+        assert_eq!(&text[label], "*l");
+        let label = doc.label_span(&source, "/a/missing").expect("falls back");
+        assert_eq!(&text[label], "a");
     }
 }
