@@ -148,3 +148,30 @@ fn the_inventory_passes_the_inventory_schema() {
     // And the check is not vacuous: the inventory is not a plan.
     assert!(!validate(SchemaKind::Plan, &document.value).is_empty());
 }
+
+#[test]
+fn every_example_written_as_json_is_accepted_and_compiles_the_same() {
+    for path in example_plans() {
+        let name = relative_name(&path);
+        let yaml = validate_file(&name);
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let document = parse(&SourceFile::from_text(name.as_str(), text)).expect("valid YAML");
+        let json = serde_json::to_string_pretty(&document.value).expect("serialises");
+        let (source, problems) = SourceFile::from_bytes(format!("{name}.json"), json.as_bytes());
+        let from_json = validate_plan(source, problems);
+        assert!(
+            from_json.report.diagnostics.is_empty(),
+            "{name} as JSON: {:?}",
+            from_json.report.diagnostics
+        );
+        let (a, b) = (
+            yaml.graph.expect("compiles"),
+            from_json.graph.expect("compiles"),
+        );
+        assert_eq!(
+            graph::json(&a),
+            graph::json(&b),
+            "{name}: the JSON form compiles differently"
+        );
+    }
+}
