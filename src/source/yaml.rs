@@ -436,18 +436,34 @@ impl Builder {
 
     fn syntax_error(&mut self, error: &ScanError, text: &str) -> Abort {
         let marker = error.marker();
-        let at = marker
+        let mut at = marker
             .byte_offset()
             .unwrap_or(marker.index())
             .min(text.len());
+        let info = error.info();
+        // The scanner reports a tab at the start of the scalar it was reading,
+        // which may be a line above the tab itself: point at the tab.
+        if info.contains("tab") && !text[at..].starts_with('\t') {
+            let window_end = text[at..]
+                .match_indices('\n')
+                .nth(1)
+                .map_or(text.len(), |(i, _)| at + i);
+            if let Some(tab) = text[at..window_end].find('\t') {
+                at += tab;
+            }
+        }
         let end = text[at..]
             .chars()
             .next()
             .map_or(at, |c| if c == '\n' { at } else { at + c.len_utf8() });
         self.diagnostics.push(
-            Diagnostic::new(Code::YamlSyntax, format!("invalid YAML: {}", error.info()))
+            Diagnostic::new(Code::YamlSyntax, format!("invalid YAML: {info}"))
                 .at_bytes(at..end, "here")
-                .with_help(Code::YamlSyntax.info().fix),
+                .with_help(if text[at..].starts_with('\t') {
+                    "YAML indents with spaces only: replace the tab with spaces"
+                } else {
+                    Code::YamlSyntax.info().fix
+                }),
         );
         Abort
     }
