@@ -7,6 +7,7 @@
 # Needs the Rust toolchain and python3 (with venv + pip). Installs GNU time
 # (apt-get) only when /usr/bin/time is missing; uses hyperfine when present.
 # Knobs (environment): BENCH_SIZES="1000 10000 50000", BENCH_RUNS=5,
+# BENCH_BASELINE_RUNS=$BENCH_RUNS (check-jsonschema is slow and steady: 1 will do),
 # BENCH_SEED=20240601, BENCH_DIR=target/bench.
 #
 # Exits non-zero only when something fails to run (build, generation, a plan
@@ -19,6 +20,7 @@ ROOT=$PWD
 
 SIZES=(${BENCH_SIZES:-1000 10000 50000})
 RUNS=${BENCH_RUNS:-5}
+BASELINE_RUNS=${BENCH_BASELINE_RUNS:-$RUNS}
 SEED=${BENCH_SEED:-20240601}
 BENCH_DIR=${BENCH_DIR:-$ROOT/target/bench}
 SCHEMA=$ROOT/schemas/restore-plan.schema.json
@@ -158,8 +160,8 @@ for n in "${SIZES[@]}"; do
   read -r RP_MS[$n] RP_KB[$n] < <(measure 0 "$BIN" validate "${PLAN[$n]}") && [ -n "${RP_MS[$n]}" ] ||
     die "measuring restoreplan on $n steps failed"
   log "  ${RP_MS[$n]} ms, ${RP_KB[$n]} KB"
-  log "timing check-jsonschema on $n steps ($RUNS runs)"
-  read -r CJ_MS[$n] CJ_KB[$n] < <(measure 0 "$CJS" --schemafile "$SCHEMA" "${PLAN[$n]}") && [ -n "${CJ_MS[$n]}" ] ||
+  log "timing check-jsonschema on $n steps ($BASELINE_RUNS runs)"
+  read -r CJ_MS[$n] CJ_KB[$n] < <(RUNS=$BASELINE_RUNS measure 0 "$CJS" --schemafile "$SCHEMA" "${PLAN[$n]}") && [ -n "${CJ_MS[$n]}" ] ||
     die "measuring check-jsonschema on $n steps failed (or it rejected the plan)"
   log "  ${CJ_MS[$n]} ms, ${CJ_KB[$n]} KB"
 done
@@ -175,7 +177,7 @@ read -r BOMB_MS BOMB_KB < <(measure 1 "$BIN" validate "$BOMB") && [ -n "$BOMB_MS
 # --- 5. report ----------------------------------------------------------------
 mb() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
 echo
-echo "restoreplan validate vs $CJS_VERSION — median of $RUNS runs$([ -n "$HYPERFINE" ] && echo " (hyperfine)"), peak RSS from /usr/bin/time"
+echo "restoreplan validate vs $CJS_VERSION — median of $RUNS runs (check-jsonschema: $BASELINE_RUNS)$([ -n "$HYPERFINE" ] && echo " (hyperfine)"), peak RSS from /usr/bin/time"
 echo "host: $(nproc) CPUs, $(uname -sr); restoreplan $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$([ -z "$(git -C "$ROOT" status --porcelain -- src schemas 2>/dev/null)" ] || echo ' + uncommitted changes in src/ or schemas/')"
 echo
 printf '%8s | %15s | %8s | %20s | %8s | %8s\n' steps "restoreplan ms" "peak MB" "check-jsonschema ms" "peak MB" ratio
