@@ -48,7 +48,27 @@ pub(super) fn resolve_steps(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> V
         .collect()
 }
 
+/// Reports a recovery-point selector whose time does not exist.
+fn check_recovery_point(
+    selector: Option<&RecoveryPointSelector>,
+    pointer: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if let Some(Err(reason)) = selector.map(RecoveryPointSelector::query) {
+        diagnostics.push(
+            Diagnostic::new(Code::NotARealTime, reason)
+                .at(&format!("{pointer}/before"), "no such time")
+                .with_help(Code::NotARealTime.info().fix),
+        );
+    }
+}
+
 fn check_default_names(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) {
+    check_recovery_point(
+        plan.defaults.recovery_point.as_ref(),
+        "/defaults/recoveryPoint",
+        diagnostics,
+    );
     if let Some(vault) = &plan.defaults.vault {
         check_name(plan, Declared::Vault, vault, "/defaults/vault", diagnostics);
     }
@@ -175,6 +195,11 @@ fn resolve_restore(
         (None, _) => None,
     };
     check_mode_options(step, index, diagnostics);
+    check_recovery_point(
+        restore.recovery_point.as_ref(),
+        &at("recoveryPoint"),
+        diagnostics,
+    );
     let restore_ok = ok && vault.is_some();
     restore_ok.then(|| ResolvedRestore {
         mode: restore.mode,

@@ -67,6 +67,8 @@ pub enum Code {
     ThenNeedsDisks,
     /// An option that does not apply to the restore mode.
     OptionNotForMode,
+    /// A recovery point time has the right form but does not exist.
+    NotARealTime,
     /// A vault or target is declared but never used.
     UnusedDeclaration,
     /// The plan passed the schema but could not be read into the model.
@@ -210,6 +212,9 @@ catalogue! {
     OptionNotForMode => "RP032", "option-not-for-mode", Error,
         "A restore option does not apply to the chosen restore mode (for example `name:` on `replace-existing`).",
         "Remove the option, or choose the mode it belongs to.";
+    NotARealTime => "RP033", "not-a-real-time", Error,
+        "A recovery point time has the RFC 3339 form but names no real instant (for example 30 February, or hour 25).",
+        "Write a time that exists, such as `2026-11-20T00:00:00Z`.";
     UnusedDeclaration => "RP040", "unused-declaration", Warning,
         "A vault or target is declared but no step uses it.",
         "Remove the declaration, or use it from a step.";

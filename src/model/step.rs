@@ -205,6 +205,75 @@ pub enum RecoveryPointSelector {
     },
 }
 
+/// Which recovery-point consistency a selector accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsistencyFilter {
+    /// Application-consistent points only.
+    Application,
+    /// Crash-consistent points only.
+    Crash,
+    /// Any point.
+    Any,
+}
+
+/// A recovery-point selector made precise: what the dry run filters by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecoveryPointQuery {
+    /// The consistency accepted.
+    pub consistency: ConsistencyFilter,
+    /// Only points taken at or before this time.
+    pub before: Option<jiff::Timestamp>,
+    /// Only the point with this id.
+    pub id: Option<String>,
+}
+
+impl RecoveryPointSelector {
+    /// The query this selector means, or why it means none (a time that
+    /// has the RFC 3339 form but does not exist, such as 30 February).
+    pub fn query(&self) -> Result<RecoveryPointQuery, String> {
+        let consistency = |name: Option<&str>| match name {
+            Some("application") => Ok(ConsistencyFilter::Application),
+            Some("crash") => Ok(ConsistencyFilter::Crash),
+            Some("any") | None => Ok(ConsistencyFilter::Any),
+            Some(other) => Err(format!("`{other}` is not a consistency")),
+        };
+        match self {
+            RecoveryPointSelector::Named(name) => {
+                let consistency = match name.as_str() {
+                    "latest" => ConsistencyFilter::Any,
+                    "latest-application-consistent" => ConsistencyFilter::Application,
+                    "latest-crash-consistent" => ConsistencyFilter::Crash,
+                    other => return Err(format!("`{other}` is not a recovery point keyword")),
+                };
+                Ok(RecoveryPointQuery {
+                    consistency,
+                    before: None,
+                    id: None,
+                })
+            }
+            RecoveryPointSelector::Spec {
+                before,
+                id,
+                consistency: wanted,
+            } => {
+                let before = before
+                    .as_deref()
+                    .map(|text| {
+                        text.parse::<jiff::Timestamp>().map_err(|error| {
+                            format!("`{text}` is not a real point in time: {error}")
+                        })
+                    })
+                    .transpose()?;
+                Ok(RecoveryPointQuery {
+                    consistency: consistency(wanted.as_deref())?,
+                    before,
+                    id: id.clone(),
+                })
+            }
+        }
+    }
+}
+
 /// A run step: a program and its arguments, never a shell string.
 #[derive(Debug, Clone, Default)]
 pub struct Run {
