@@ -4,6 +4,7 @@
 //! check → exec → report`. Each module is one stage and takes the previous
 //! stage's output; [`diagnostic`] is the one way every stage reports a problem.
 
+pub mod check;
 pub mod cli;
 pub mod compile;
 pub mod diagnostic;

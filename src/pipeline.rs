@@ -1,10 +1,11 @@
 //! Runs the stages in order for one plan file. A plan that fails its schema
 //! has no typed model, but its graph errors are still reported from the
-//! step outlines, so one round of review shows everything.
+//! step outlines, so one round of review shows everything. An inventory goes
+//! through the same loader and span index, so its errors point at its lines.
 
 use crate::compile::{RestoreGraph, check_outlines, compile};
 use crate::diagnostic::{Diagnostic, FileDiagnostics};
-use crate::model::{Plan, StepOutline};
+use crate::model::{Inventory, Plan, StepOutline};
 use crate::schema::{SchemaKind, validate};
 use crate::source::{Document, SourceFile, parse};
 
@@ -60,5 +61,47 @@ fn finish(
         report: FileDiagnostics::new(source, document, diagnostics),
         graph,
         plan,
+    }
+}
+
+/// What loading one inventory produced.
+#[derive(Debug)]
+pub struct LoadedInventory {
+    /// The located, sorted diagnostics of the file.
+    pub report: FileDiagnostics,
+    /// The typed inventory, when the file has no errors.
+    pub inventory: Option<Inventory>,
+}
+
+/// Loads and schema-checks an inventory from a source file whose byte-level
+/// checks produced `byte_problems`, and reads it into the typed model.
+pub fn load_inventory(source: SourceFile, byte_problems: Vec<Diagnostic>) -> LoadedInventory {
+    let failed = |source, document: Option<&Document>, diagnostics| LoadedInventory {
+        report: FileDiagnostics::new(source, document, diagnostics),
+        inventory: None,
+    };
+    if !byte_problems.is_empty() {
+        return failed(source, None, byte_problems);
+    }
+    let document = match parse(&source) {
+        Ok(document) => document,
+        Err(diagnostics) => return failed(source, None, diagnostics),
+    };
+    let schema_problems = validate(SchemaKind::Inventory, &document.value);
+    if !schema_problems.is_empty() {
+        return failed(source, Some(&document), schema_problems);
+    }
+    // The schema checks a time's form, not that the day exists: report every
+    // impossible one at once rather than the first from the typed read.
+    let time_problems = Inventory::check_timestamps(&document.value);
+    if !time_problems.is_empty() {
+        return failed(source, Some(&document), time_problems);
+    }
+    match Inventory::from_value(&document.value) {
+        Ok(inventory) => LoadedInventory {
+            report: FileDiagnostics::new(source, Some(&document), Vec::new()),
+            inventory: Some(inventory),
+        },
+        Err(diagnostic) => failed(source, Some(&document), vec![diagnostic]),
     }
 }

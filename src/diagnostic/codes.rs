@@ -67,7 +67,7 @@ pub enum Code {
     ThenNeedsDisks,
     /// An option that does not apply to the restore mode.
     OptionNotForMode,
-    /// A recovery point time has the right form but does not exist.
+    /// A time has the right form but does not exist.
     NotARealTime,
     /// A vault or target is declared but never used.
     UnusedDeclaration,
@@ -133,7 +133,7 @@ catalogue! {
         "Check that the right file was given; remove the NUL bytes.";
     EmptyDocument => "RP004", "empty-document", Error,
         "The file contains no YAML document (it is empty or holds only comments).",
-        "Write the plan, starting with `apiVersion: restoreplan/v1`.";
+        "Write the document: a plan or an inventory starts with `apiVersion: restoreplan/v1`.";
     MultipleDocuments => "RP005", "multiple-documents", Error,
         "The file holds more than one YAML document (`---` separates them); a plan is one document.",
         "Put each plan in its own file.";
@@ -213,12 +213,12 @@ catalogue! {
         "A restore option does not apply to the chosen restore mode (for example `name:` on `replace-existing`).",
         "Remove the option, or choose the mode it belongs to.";
     NotARealTime => "RP033", "not-a-real-time", Error,
-        "A recovery point time has the RFC 3339 form but names no real instant (for example 30 February, or hour 25).",
+        "A time has the RFC 3339 form but names no real instant (for example 30 February, or hour 25).",
         "Write a time that exists, such as `2026-11-20T00:00:00Z`.";
     UnusedDeclaration => "RP040", "unused-declaration", Warning,
         "A vault or target is declared but no step uses it.",
         "Remove the declaration, or use it from a step.";
     Internal => "RP099", "internal", Error,
-        "restoreplan failed on a plan that passed its schema; this is a bug in restoreplan.",
-        "Report the plan and the message to the restoreplan maintainers.";
+        "restoreplan failed on a file that passed its schema; this is a bug in restoreplan.",
+        "Report the file and the message to the restoreplan maintainers.";
 }

@@ -3,12 +3,14 @@
 //! defect of restoreplan itself (reported as `RP099`).
 
 mod duration;
+mod inventory;
 mod outline;
 mod plan;
 mod reference;
 mod step;
 
 pub use duration::Duration;
+pub use inventory::*;
 pub use outline::{STEP_KINDS, StepOutline, outputs_of};
 pub use plan::*;
 pub use reference::{

@@ -1,0 +1,6 @@
+//! The dry run: what a plan would do against an estate, checked before it
+//! runs. This stage grows rule by rule (issue 3); what is here is complete
+//! and tested on its own: recovery-point resolution and the consistency
+//! window across VMs.
+
+pub mod recovery_points;
