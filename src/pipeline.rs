@@ -3,7 +3,7 @@
 //! step outlines, so one round of review shows everything. An inventory goes
 //! through the same loader and span index, so its errors point at its lines.
 
-use crate::compile::{RestoreGraph, check_outlines, compile};
+use crate::compile::{RestoreGraph, check_outlines, compile, expand};
 use crate::diagnostic::{Diagnostic, FileDiagnostics};
 use crate::model::{Inventory, Plan, StepOutline};
 use crate::schema::{SchemaKind, validate};
@@ -18,6 +18,9 @@ pub struct Validated {
     pub graph: Option<RestoreGraph>,
     /// The typed plan, when it passed the schema.
     pub plan: Option<Plan>,
+    /// The parsed document, when the file is YAML: later stages locate their
+    /// diagnostics through its span index.
+    pub document: Option<Document>,
 }
 
 /// Loads, schema-checks and compiles a plan from a source file whose
@@ -41,13 +44,31 @@ pub fn validate_plan(source: SourceFile, byte_problems: Vec<Diagnostic>) -> Vali
         Err(diagnostic) => return finish(source, Some(&document), vec![diagnostic], None, None),
     };
     let compiled = compile(&plan);
-    finish(
+    let mut validated = finish(
         source,
         Some(&document),
         compiled.diagnostics,
         compiled.graph,
         Some(plan),
-    )
+    );
+    validated.document = Some(document);
+    validated
+}
+
+/// Expands a plan that compiled cleanly against an inventory; the
+/// diagnostics point into the plan. `None` when the plan has no graph.
+pub fn expand_plan(
+    validated: &Validated,
+    inventory: &Inventory,
+) -> Option<(Option<RestoreGraph>, FileDiagnostics)> {
+    let (plan, graph) = (validated.plan.as_ref()?, validated.graph.as_ref()?);
+    let expanded = expand(plan, graph, inventory);
+    let report = FileDiagnostics::new(
+        validated.report.source.clone(),
+        validated.document.as_ref(),
+        expanded.diagnostics,
+    );
+    Some((expanded.graph, report))
 }
 
 fn finish(
@@ -61,6 +82,7 @@ fn finish(
         report: FileDiagnostics::new(source, document, diagnostics),
         graph,
         plan,
+        document: None,
     }
 }
 

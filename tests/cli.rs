@@ -597,3 +597,64 @@ fn human_output_of_a_typo() {
         .clone();
     insta::assert_snapshot!("validate_typo_human", stdout_of(&output));
 }
+
+#[test]
+fn graph_with_an_inventory_expands_selectors_and_reports_what_the_estate_lacks() {
+    let dir = tempdir();
+    let plan = root().join("plans/three-tier-app.yaml");
+    let inventory = root().join("plans/inventory/contoso.yaml");
+    let output = restoreplan(dir.path())
+        .args(["graph", "--format", "json", "--inventory"])
+        .arg(&inventory)
+        .arg(&plan)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let graph: Value = serde_json::from_str(&stdout_of(&output)).expect("JSON graph");
+    let ids: Vec<&str> = graph["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .filter_map(|n| n["id"].as_str())
+        .collect();
+    assert!(ids.contains(&"web[web-02]"), "{ids:?}");
+
+    let typo = write(
+        dir.path(),
+        "typo.yaml",
+        &std::fs::read_to_string(&plan)
+            .expect("readable")
+            .replace("vm: sql-01", "vm: sql-1"),
+    );
+    let output = restoreplan(dir.path())
+        .args(["graph", "--inventory"])
+        .arg(&inventory)
+        .arg(&typo)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout_of(&output).is_empty());
+    assert!(
+        stderr_of(&output).contains("RP034"),
+        "{}",
+        stderr_of(&output)
+    );
+
+    let broken = write(
+        dir.path(),
+        "inventory.yaml",
+        "apiVersion: restoreplan/v1\nkind: Inventory\n",
+    );
+    let output = restoreplan(dir.path())
+        .args(["graph", "--inventory"])
+        .arg(&broken)
+        .arg(&plan)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr_of(&output).contains("snapshotTime"),
+        "{}",
+        stderr_of(&output)
+    );
+}

@@ -2,7 +2,8 @@
 //! `UPDATE_DOCS=1 cargo test --test docs`.
 
 use restoreplan::diagnostic::CATALOGUE;
-use restoreplan::pipeline::validate_plan;
+use restoreplan::diagnostic::Code;
+use restoreplan::pipeline::{expand_plan, load_inventory, validate_plan};
 use restoreplan::report::docs::{Example, diagnostics_reference, schema_reference};
 use restoreplan::report::human;
 use restoreplan::schema::SchemaKind;
@@ -49,39 +50,71 @@ fn inventory_reference_is_current() {
     check_generated("docs/inventory.md", &text);
 }
 
-fn fixture_examples() -> Vec<Example> {
-    let folder = root().join("tests/fixtures/invalid");
-    let mut paths: Vec<_> = std::fs::read_dir(&folder)
+/// The fixture files of a folder whose names end in `suffix`, sorted.
+fn fixtures(folder: &str, suffix: &str) -> Vec<(String, String)> {
+    let mut found: Vec<(String, String)> = std::fs::read_dir(root().join(folder))
         .expect("fixtures folder")
         .map(|entry| entry.expect("fixture entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .filter_map(|p| p.file_name().and_then(|n| n.to_str()).map(str::to_owned))
+        .filter(|name| name.ends_with(suffix))
+        .map(|name| (format!("{folder}/{name}"), name))
         .collect();
-    paths.sort();
+    found.sort();
+    found
+}
+
+fn code_of(file_name: &str) -> Code {
+    let id = file_name
+        .split('-')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_uppercase();
+    match CATALOGUE.iter().find(|i| i.id == id) {
+        Some(info) => info.code,
+        None => panic!("fixture {file_name} does not start with a known code"),
+    }
+}
+
+fn read(relative: &str) -> (SourceFile, Vec<restoreplan::diagnostic::Diagnostic>) {
+    let bytes = std::fs::read(root().join(relative)).expect("fixture is readable");
+    SourceFile::from_bytes(relative, &bytes)
+}
+
+/// Every broken plan, with what restoreplan says of it: the plan-language
+/// fixtures alone, the expansion fixtures against their inventory.
+fn fixture_examples() -> Vec<Example> {
     let mut examples = Vec::new();
-    for path in paths {
-        let file_name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .expect("UTF-8 name")
-            .to_owned();
-        let code_id = file_name
-            .split('-')
-            .next()
-            .unwrap_or_default()
-            .to_ascii_uppercase();
-        let Some(info) = CATALOGUE.iter().find(|i| i.id == code_id) else {
-            panic!("fixture {file_name} does not start with a known code");
-        };
-        let bytes = std::fs::read(&path).expect("fixture is readable");
-        let relative = format!("tests/fixtures/invalid/{file_name}");
-        let (source, problems) = SourceFile::from_bytes(relative.as_str(), &bytes);
+    for (relative, file_name) in fixtures("tests/fixtures/invalid", ".yaml") {
+        let (source, problems) = read(&relative);
         let text = source.text().to_owned();
         let validated = validate_plan(source, problems);
         examples.push(Example {
-            code: info.code,
+            code: code_of(&file_name),
             path: relative,
             text,
             rendered: human::render(&validated.report, human::Style::plain()),
+        });
+    }
+    for (relative, file_name) in fixtures("tests/fixtures/expand", ".plan.yaml") {
+        let own = relative.replace(".plan.yaml", ".inventory.yaml");
+        let inventory_path = if root().join(&own).exists() {
+            own
+        } else {
+            "plans/inventory/contoso.yaml".to_owned()
+        };
+        let (source, problems) = read(&inventory_path);
+        let inventory = load_inventory(source, problems)
+            .inventory
+            .expect("fixture inventories are valid");
+        let (source, problems) = read(&relative);
+        let text = source.text().to_owned();
+        let validated = validate_plan(source, problems);
+        let (_, report) = expand_plan(&validated, &inventory).expect("expansion fixtures compile");
+        examples.push(Example {
+            code: code_of(&file_name),
+            path: format!("{relative}` with `{inventory_path}"),
+            text,
+            rendered: human::render(&report, human::Style::plain()),
         });
     }
     examples

@@ -1,6 +1,7 @@
-//! `restoreplan graph <PLAN> --format dot|mermaid|json`
+//! `restoreplan graph <PLAN> --format dot|mermaid|json [--inventory FILE]`
 
-use super::{Outcome, fail, print, read_and_validate};
+use super::{Outcome, fail, print, read_and_validate, read_inventory};
+use crate::pipeline::expand_plan;
 use crate::report::{graph, human};
 use clap::ValueEnum;
 
@@ -13,6 +14,10 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Mermaid)]
     format: Format,
+    /// Expand the plan against this inventory: one node per selected VM, and
+    /// the phases of disk restores followed by a template deployment.
+    #[arg(long, value_name = "FILE")]
+    inventory: Option<String>,
 }
 
 /// Graph formats.
@@ -31,9 +36,29 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
         Ok(validated) => validated,
         Err(message) => return fail(&message),
     };
-    let Some(compiled) = validated.graph else {
+    if validated.graph.is_none() {
         // The diagnostics go to stderr so that stdout only ever holds a graph.
         eprint!("{}", human::render(&validated.report, style));
+        return Outcome::Problems;
+    }
+    let compiled = match &args.inventory {
+        None => validated.graph.clone(),
+        Some(path) => {
+            let inventory = match read_inventory(path) {
+                Ok(Some(inventory)) => inventory,
+                Ok(None) => return Outcome::Problems,
+                Err(message) => return fail(&message),
+            };
+            let Some((expanded, report)) = expand_plan(&validated, &inventory) else {
+                return Outcome::Problems;
+            };
+            if report.errors() > 0 {
+                eprint!("{}", human::render(&report, style));
+            }
+            expanded
+        }
+    };
+    let Some(compiled) = compiled else {
         return Outcome::Problems;
     };
     let name = validated

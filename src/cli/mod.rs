@@ -98,6 +98,19 @@ fn fail(message: &str) -> Outcome {
     Outcome::Failure
 }
 
+/// Reads and loads an inventory. `Ok(None)` when it has errors, which have
+/// been printed to stderr (stdout is for the command's result).
+fn read_inventory(path: &str) -> Result<Option<crate::model::Inventory>, String> {
+    let (source, byte_problems) = crate::source::SourceFile::read(path)
+        .map_err(|error| format!("cannot read `{path}`: {error}"))?;
+    let loaded = crate::pipeline::load_inventory(source, byte_problems);
+    if loaded.inventory.is_none() {
+        let style = crate::report::human::Style::plain();
+        eprint!("{}", crate::report::human::render(&loaded.report, style));
+    }
+    Ok(loaded.inventory)
+}
+
 /// Reads and validates one plan, or explains on stderr why it could not be read.
 fn read_and_validate(path: &str) -> Result<crate::pipeline::Validated, String> {
     let (source, byte_problems) = crate::source::SourceFile::read(path)

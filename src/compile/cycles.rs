@@ -43,7 +43,9 @@ fn report(graph: &DiGraph<Node, Edge>, component: &[NodeIndex]) -> Diagnostic {
             .map(|e| &graph[e])
             .expect("invariant: consecutive cycle nodes are joined by an edge");
         let text = match &edge.reason {
-            EdgeReason::DependsOn => format!("`{}` depends on `{}`", graph[from].id, graph[to].id),
+            EdgeReason::DependsOn | EdgeReason::Phase => {
+                format!("`{}` depends on `{}`", graph[from].id, graph[to].id)
+            }
             EdgeReason::Reference { output } => {
                 format!(
                     "`{}` uses `{}` of `{}`",

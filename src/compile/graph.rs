@@ -24,6 +24,8 @@ pub struct Node {
     pub restore: Option<ResolvedRestore>,
     /// Whether the step is optional.
     pub optional: bool,
+    /// The source VM and the scenario, once expanded against an inventory.
+    pub vm: Option<super::expand::SourceVm>,
 }
 
 /// Why one node depends on another.
@@ -36,6 +38,8 @@ pub enum EdgeReason {
         /// The output used.
         output: String,
     },
+    /// One phase of an expanded restore waits for the one before it.
+    Phase,
 }
 
 /// An edge from a dependent node to the node it needs.
@@ -52,14 +56,14 @@ pub struct Edge {
 }
 
 /// A graph still being built; it may contain cycles.
-pub(super) struct Building {
+pub(crate) struct Building {
     nodes: Vec<Node>,
     edges: Vec<Edge>,
 }
 
 impl Building {
     /// Collects nodes and edges; duplicate edges between the same pair keep the first reason.
-    pub(super) fn new(nodes: Vec<Node>, edges: Vec<Edge>) -> Self {
+    pub(crate) fn new(nodes: Vec<Node>, edges: Vec<Edge>) -> Self {
         let mut seen = BTreeSet::new();
         let edges = edges
             .into_iter()
@@ -69,7 +73,7 @@ impl Building {
     }
 
     /// Proves the graph acyclic and computes its order and waves, or reports every cycle.
-    pub(super) fn seal(self) -> Result<RestoreGraph, Vec<Diagnostic>> {
+    pub(crate) fn seal(self) -> Result<RestoreGraph, Vec<Diagnostic>> {
         let mut graph: DiGraph<Node, Edge> =
             DiGraph::with_capacity(self.nodes.len(), self.edges.len());
         for node in self.nodes {

@@ -4,9 +4,11 @@
 
 mod cycles;
 mod edges;
+mod expand;
 mod graph;
 mod resolve;
 
+pub use expand::{Expanded, SourceVm, expand};
 pub use graph::{Edge, EdgeReason, Node, RestoreGraph};
 pub use resolve::ResolvedRestore;
 
@@ -64,6 +66,7 @@ pub fn check_outlines(outlines: &[StepOutline]) -> Vec<Diagnostic> {
             subject: None,
             restore: None,
             optional: false,
+            vm: None,
         })
         .collect();
     if let Err(cycles) = graph::Building::new(nodes, edges).seal() {

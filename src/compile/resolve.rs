@@ -43,6 +43,7 @@ pub(super) fn resolve_steps(plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> V
                 },
                 restore,
                 optional: step.optional,
+                vm: None,
             }
         })
         .collect()

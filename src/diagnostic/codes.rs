@@ -69,6 +69,14 @@ pub enum Code {
     OptionNotForMode,
     /// A time has the right form but does not exist.
     NotARealTime,
+    /// A restore names a VM the inventory does not have.
+    UnknownVm,
+    /// Several VMs have the name a restore uses.
+    AmbiguousVm,
+    /// A `select:` matches no VM.
+    SelectorMatchesNothing,
+    /// A vault of the plan is not in the inventory.
+    VaultNotInInventory,
     /// A vault or target is declared but never used.
     UnusedDeclaration,
     /// The plan passed the schema but could not be read into the model.
@@ -215,6 +223,18 @@ catalogue! {
     NotARealTime => "RP033", "not-a-real-time", Error,
         "A time has the RFC 3339 form but names no real instant (for example 30 February, or hour 25).",
         "Write a time that exists, such as `2026-11-20T00:00:00Z`.";
+    UnknownVm => "RP034", "unknown-vm", Error,
+        "A restore names a VM that the inventory does not have in the vault's region.",
+        "Use the name or resource id of a VM that the vault protects; the message suggests the closest name.";
+    AmbiguousVm => "RP035", "ambiguous-vm", Error,
+        "Several VMs in the vault's region have the name a restore uses (names are unique only per resource group).",
+        "Write the VM's full resource id instead of its name.";
+    SelectorMatchesNothing => "RP036", "selector-matches-nothing", Error,
+        "A `select:` matches no VM of the vault's region in the inventory, so the step would restore nothing.",
+        "Check the tags, name patterns and resource group against the inventory.";
+    VaultNotInInventory => "RP037", "vault-not-in-inventory", Error,
+        "A vault of the plan is not in the inventory, so nothing about its backups can be checked.",
+        "Fix the vault id, or export a fresh inventory that includes the vault.";
     UnusedDeclaration => "RP040", "unused-declaration", Warning,
         "A vault or target is declared but no step uses it.",
         "Remove the declaration, or use it from a step.";

@@ -55,6 +55,14 @@ impl StepKind {
         }
     }
 
+    /// The availability zone a restore asks for itself, if any.
+    pub fn restore_zone(&self) -> Option<u8> {
+        match self {
+            StepKind::Restore(restore) => restore.zone,
+            _ => None,
+        }
+    }
+
     /// The outputs later steps may reference.
     pub fn outputs(&self) -> &'static [&'static str] {
         super::outputs_of(self.name())

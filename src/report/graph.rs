@@ -49,6 +49,7 @@ pub fn dot(graph: &RestoreGraph, name: &str) -> String {
         let to = &graph.node(edge.from).id;
         let style = match edge.reason {
             EdgeReason::DependsOn => String::new(),
+            EdgeReason::Phase => " [style=bold]".to_owned(),
             EdgeReason::Reference { ref output } => {
                 format!(" [style=dashed, label=\"{}\"]", quote(output))
             }
@@ -79,6 +80,7 @@ pub fn mermaid(graph: &RestoreGraph) -> String {
     for edge in graph.edges() {
         let arrow = match edge.reason {
             EdgeReason::DependsOn => "-->".to_owned(),
+            EdgeReason::Phase => "==>".to_owned(),
             EdgeReason::Reference { ref output } => format!("-. {} .->", text(output)),
         };
         out.push_str(&format!("  n{} {arrow} n{}\n", edge.to, edge.from));
@@ -101,6 +103,12 @@ pub fn json(graph: &RestoreGraph) -> String {
             });
             if let Some(subject) = &node.subject {
                 item["vm"] = json!(subject);
+            }
+            if let Some(vm) = &node.vm {
+                item["vmId"] = json!(vm.id);
+                item["crossRegion"] = json!(vm.cross_region);
+                item["crossSubscription"] = json!(vm.cross_subscription);
+                item["crossZone"] = json!(vm.cross_zone);
             }
             if let Some(restore) = &node.restore {
                 item["as"] = json!(restore.mode.as_str());
