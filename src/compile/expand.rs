@@ -14,6 +14,7 @@ use crate::model::{
 };
 use crate::source::escape_pointer_token;
 use crate::suggest::did_you_mean;
+use std::collections::HashMap;
 
 /// The VM a restore node is about, and what the restore crosses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +54,7 @@ pub fn expand(plan: &Plan, graph: &RestoreGraph, inventory: &Inventory) -> Expan
     let mut nodes: Vec<Node> = Vec::new();
     let mut edges: Vec<Edge> = Vec::new();
     let mut spans: Vec<Span> = Vec::with_capacity(graph.node_count());
+    let vms_index = VmIndex::new(inventory);
     for step_node in graph.nodes() {
         let step = &plan.steps[step_node.step_index];
         let pointer = format!("/steps/{}", step_node.step_index);
@@ -61,6 +63,7 @@ pub fn expand(plan: &Plan, graph: &RestoreGraph, inventory: &Inventory) -> Expan
                 match source_vms(
                     plan,
                     inventory,
+                    &vms_index,
                     step_node,
                     restore.vm.as_deref(),
                     restore.select.as_ref(),
@@ -166,10 +169,37 @@ pub fn expand(plan: &Plan, graph: &RestoreGraph, inventory: &Inventory) -> Expan
     }
 }
 
+/// The inventory's VMs by lower-cased id and by lower-cased (region, name):
+/// ARM compares both without case, and a 10,000-step plan against a
+/// 10,000-VM estate must not scan the estate per step.
+struct VmIndex<'a> {
+    by_id: HashMap<String, &'a VirtualMachine>,
+    by_region_and_name: HashMap<(String, String), Vec<&'a VirtualMachine>>,
+}
+
+impl<'a> VmIndex<'a> {
+    fn new(inventory: &'a Inventory) -> Self {
+        let mut index = VmIndex {
+            by_id: HashMap::new(),
+            by_region_and_name: HashMap::new(),
+        };
+        for vm in &inventory.virtual_machines {
+            index.by_id.entry(vm.id.to_lowercase()).or_insert(vm);
+            index
+                .by_region_and_name
+                .entry((vm.region.to_lowercase(), vm.name.to_lowercase()))
+                .or_default()
+                .push(vm);
+        }
+        index
+    }
+}
+
 /// The VMs a restore step is about, found in the inventory.
 fn source_vms<'a>(
     plan: &Plan,
     inventory: &'a Inventory,
+    vms: &VmIndex<'a>,
     node: &Node,
     vm: Option<&str>,
     select: Option<&Selector>,
@@ -201,8 +231,8 @@ fn source_vms<'a>(
     };
     if let Some(reference) = vm {
         if reference.starts_with('/') {
-            return match inventory.vm_by_id(reference) {
-                Some(found) => Ok(vec![found]),
+            return match vms.by_id.get(&reference.to_lowercase()) {
+                Some(found) => Ok(vec![*found]),
                 None => Err(vec![unknown_vm(
                     reference,
                     &vault.region,
@@ -211,10 +241,11 @@ fn source_vms<'a>(
                 )]),
             };
         }
-        let named: Vec<&VirtualMachine> = in_region()
-            .filter(|v| v.name.eq_ignore_ascii_case(reference))
-            .collect();
-        return match named.as_slice() {
+        let named: &[&VirtualMachine] = vms
+            .by_region_and_name
+            .get(&(vault.region.to_lowercase(), reference.to_lowercase()))
+            .map_or(&[], Vec::as_slice);
+        return match named {
             [one] => Ok(vec![*one]),
             [] => Err(vec![unknown_vm(
                 reference,
