@@ -131,6 +131,37 @@ pub struct Execution {
     pub retry: Option<Retry>,
     /// The default time limit of a step.
     pub timeout: Option<Duration>,
+    /// The durations the recovery-time estimate assumes, where the plan sets them.
+    #[serde(default)]
+    pub estimates: Estimates,
+}
+
+/// Durations the recovery-time estimate assumes; `None` takes the default
+/// that `check::estimate` documents.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Estimates {
+    /// A restore from the snapshot tier.
+    pub snapshot_restore: Option<Duration>,
+    /// The fixed part of a vault-tier restore.
+    pub vault_restore: Option<Duration>,
+    /// A vault-tier restore's transfer, per TiB.
+    #[serde(rename = "vaultTransferPerTiB")]
+    pub vault_transfer_per_tib: Option<Duration>,
+    /// Rehydrating an archive-tier point.
+    pub rehydration: Option<Duration>,
+    /// Deploying a restore template.
+    pub deploy_template: Option<Duration>,
+    /// Reinstalling the disk-encryption extension.
+    pub reinstall_disk_encryption: Option<Duration>,
+    /// Mounting a recovery point for file recovery.
+    pub file_recovery: Option<Duration>,
+    /// A `run` step.
+    pub run: Option<Duration>,
+    /// A `check` step.
+    pub check: Option<Duration>,
+    /// An `approve` step.
+    pub approve: Option<Duration>,
 }
 
 /// What a failed step stops.
