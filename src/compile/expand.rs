@@ -355,9 +355,12 @@ fn glob(pattern: &str, name: &str) -> bool {
 
 /// What the restore crosses, from the target against the source VM.
 fn source_facts(plan: &Plan, node: &Node, vm: &VirtualMachine) -> SourceVm {
+    // Only a restore that creates resources somewhere can cross anything: a
+    // replace happens in place, and its target only lends a staging account.
     let target = node
         .restore
         .as_ref()
+        .filter(|r| r.mode.needs_target())
         .and_then(|r| r.target.as_ref())
         .and_then(|name| plan.targets.get(name));
     let zone = plan.steps[node.step_index]

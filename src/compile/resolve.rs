@@ -176,7 +176,8 @@ fn resolve_restore(
             ok &= check_name(plan, Declared::Target, own, &at("target"), diagnostics);
             Some(own.clone())
         }
-        (None, Some(default)) if restore.mode.needs_target() => Some(default.clone()),
+        // A replace needs the target's staging account too, though it restores in place.
+        (None, Some(default)) if restore.mode != RestoreMode::Files => Some(default.clone()),
         (None, _) if restore.mode.needs_target() => {
             diagnostics.push(
                 Diagnostic::new(

@@ -81,6 +81,29 @@ pub enum Code {
     UnusedDeclaration,
     /// The plan passed the schema but could not be read into the model.
     Internal,
+    /// A finding of the dry run: an Azure restore limitation or a fact of the estate.
+    Rule(&'static RuleInfo),
+}
+
+/// What the dry run knows of one of its rules: the stable code, the id in
+/// the catalogue of Azure restore limitations, and where Microsoft says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RuleInfo {
+    /// The stable code, such as `AZ021`.
+    pub id: &'static str,
+    /// The id in `azure-restore-limits.md`, such as `olr-ade-encrypted`, or
+    /// a name of restoreplan's own for checks beyond the catalogue.
+    pub rule: &'static str,
+    /// The catalogue section (`A` … `K`), or `-` for checks beyond it.
+    pub section: &'static str,
+    /// How bad a finding is.
+    pub severity: Severity,
+    /// One sentence: what the limitation is.
+    pub summary: &'static str,
+    /// One sentence: how to plan around it.
+    pub fix: &'static str,
+    /// The Microsoft Learn page that documents it.
+    pub link: &'static str,
 }
 
 /// What the catalogue knows of a code.
@@ -111,21 +134,44 @@ macro_rules! catalogue {
 
 impl Code {
     /// The catalogue entry of this code.
-    pub fn info(self) -> &'static CodeInfo {
-        CATALOGUE
+    pub fn info(self) -> CodeInfo {
+        if let Code::Rule(rule) = self {
+            return CodeInfo {
+                code: self,
+                id: rule.id,
+                name: rule.rule,
+                severity: rule.severity,
+                summary: rule.summary,
+                fix: rule.fix,
+            };
+        }
+        *CATALOGUE
             .iter()
             .find(|info| info.code == self)
             .expect("invariant: every code has a catalogue entry")
     }
 
-    /// The stable identifier, such as `RP012`.
+    /// The stable identifier, such as `RP012` or `AZ021`.
     pub fn id(self) -> &'static str {
         self.info().id
     }
 
+    /// The dry-run rule behind the code, if it is one.
+    pub fn rule(self) -> Option<&'static RuleInfo> {
+        match self {
+            Code::Rule(rule) => Some(rule),
+            _ => None,
+        }
+    }
+
     /// Where the code is documented, relative to the repository root.
     pub fn docs_link(self) -> String {
-        format!("docs/diagnostics.md#{}", self.id().to_ascii_lowercase())
+        let page = if self.rule().is_some() {
+            "rules"
+        } else {
+            "diagnostics"
+        };
+        format!("docs/{page}.md#{}", self.id().to_ascii_lowercase())
     }
 }
 

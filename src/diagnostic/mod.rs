@@ -5,7 +5,7 @@
 
 mod codes;
 
-pub use codes::{CATALOGUE, Code, CodeInfo};
+pub use codes::{CATALOGUE, Code, CodeInfo, RuleInfo};
 
 use crate::source::{Document, SourceFile};
 use std::ops::Range;

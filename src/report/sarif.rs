@@ -2,7 +2,7 @@
 //! diagnostic code (from the catalogue) and one result per diagnostic.
 
 use super::Position;
-use crate::diagnostic::{CATALOGUE, FileDiagnostics, Severity};
+use crate::diagnostic::{CATALOGUE, Code, CodeInfo, FileDiagnostics, Severity};
 use serde_json::{Value, json};
 
 const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -41,10 +41,17 @@ fn region(position: Position) -> Value {
 
 /// The SARIF log of the diagnostics of all files.
 pub fn render(reports: &[FileDiagnostics]) -> String {
-    let rules: Vec<Value> = CATALOGUE
+    // Every code restoreplan can report: the plan language's, then the dry run's rules.
+    let mut infos: Vec<CodeInfo> = CATALOGUE.to_vec();
+    infos.extend(
+        crate::check::rules::catalogue()
+            .into_iter()
+            .map(|rule| Code::Rule(rule).info()),
+    );
+    let rules: Vec<Value> = infos
         .iter()
         .map(|info| {
-            json!({
+            let mut rule = json!({
                 "id": info.id,
                 "name": info.name,
                 "shortDescription": { "text": info.summary },
@@ -54,17 +61,21 @@ pub fn render(reports: &[FileDiagnostics]) -> String {
                     "markdown": format!("{}\n\n**Fix:** {}\n\nSee `{}`.", info.summary, info.fix, info.code.docs_link()),
                 },
                 "defaultConfiguration": { "level": level(info.severity) },
-            })
+            });
+            if let Some(link) = info.code.rule().map(|r| r.link) {
+                rule["helpUri"] = json!(link);
+            }
+            rule
         })
         .collect();
     let mut results = Vec::new();
     for report in reports {
         let uri = uri_of(report.source.name());
         for d in &report.diagnostics {
-            let rule_index = CATALOGUE
+            let rule_index = infos
                 .iter()
                 .position(|info| info.code == d.code)
-                .expect("invariant: every code has a catalogue entry");
+                .expect("invariant: every code is in the rule list");
             let mut physical = json!({ "artifactLocation": { "uri": uri } });
             if let Some(position) = Position::of(d, &report.source) {
                 physical["region"] = region(position);
