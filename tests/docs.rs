@@ -4,7 +4,9 @@
 use restoreplan::diagnostic::CATALOGUE;
 use restoreplan::diagnostic::Code;
 use restoreplan::pipeline::{expand_plan, load_inventory, validate_plan};
-use restoreplan::report::docs::{Example, diagnostics_reference, schema_reference};
+use restoreplan::check::{dry_run, rules};
+use restoreplan::diagnostic::FileDiagnostics;
+use restoreplan::report::docs::{Example, diagnostics_reference, rules_reference, schema_reference};
 use restoreplan::report::human;
 use restoreplan::schema::SchemaKind;
 use restoreplan::source::SourceFile;
@@ -126,6 +128,57 @@ fn diagnostics_reference_is_current() {
         "docs/diagnostics.md",
         &diagnostics_reference(&fixture_examples()),
     );
+}
+
+/// The trips fixture of every rule with what the dry run says of it (only
+/// the rule's own findings, so the example shows the rule).
+fn rule_examples() -> Vec<Example> {
+    let folder = root().join("tests/fixtures/rules");
+    let Ok(entries) = std::fs::read_dir(&folder) else {
+        return Vec::new();
+    };
+    let mut dirs: Vec<String> = entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .collect();
+    dirs.sort();
+    let mut examples = Vec::new();
+    for dir in dirs {
+        let id = dir.split('-').next().unwrap_or_default().to_ascii_uppercase();
+        let Some(rule) = rules::catalogue().into_iter().find(|r| r.id == id) else {
+            continue;
+        };
+        let relative = format!("tests/fixtures/rules/{dir}/trips.yaml");
+        let own = format!("tests/fixtures/rules/{dir}/inventory.yaml");
+        let inventory_path = if root().join(&own).exists() { own } else { "plans/inventory/contoso.yaml".to_owned() };
+        let (source, problems) = read(&inventory_path);
+        let Some(inventory) = load_inventory(source, problems).inventory else {
+            continue;
+        };
+        let (source, problems) = read(&relative);
+        let text = source.text().to_owned();
+        let validated = validate_plan(source, problems);
+        let Some((Some(graph), _)) = expand_plan(&validated, &inventory) else {
+            continue;
+        };
+        let Some(plan) = validated.plan.as_ref() else {
+            continue;
+        };
+        let run = dry_run(plan, &graph, &inventory, inventory.snapshot_time);
+        let own_findings = run.diagnostics.into_iter().filter(|d| d.code.rule() == Some(rule)).collect();
+        let report = FileDiagnostics::new(validated.report.source.clone(), validated.document.as_ref(), own_findings);
+        examples.push(Example {
+            code: restoreplan::diagnostic::Code::Rule(rule),
+            path: format!("{relative}` with `{inventory_path}"),
+            text,
+            rendered: human::render(&report, human::Style::plain()),
+        });
+    }
+    examples
+}
+
+#[test]
+fn rules_reference_is_current() {
+    check_generated("docs/rules.md", &rules_reference(&rules::catalogue(), &rule_examples()));
 }
 
 #[test]

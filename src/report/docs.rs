@@ -216,7 +216,8 @@ pub fn diagnostics_reference(examples: &[Example]) -> String {
         "| `endLine`, `endColumn` | number or null | 1-based end, exclusive |\n",
         "| `pointer` | string or null | RFC 6901 JSON pointer of the node in the plan |\n",
         "| `help` | string or null | how to fix it |\n",
-        "| `related` | array | the other places the diagnostic marks (the first of two duplicates, the other edges of a cycle), each `{line, column, endLine, endColumn, message}` |\n\n",
+        "| `related` | array | the other places the diagnostic marks (the first of two duplicates, the other edges of a cycle), each `{line, column, endLine, endColumn, message}` |\n",
+        "| `rule`, `link` | string | only on dry-run findings (`AZ0xx`): the id in the catalogue of Azure restore limitations, and the Microsoft Learn page (see `docs/rules.md`) |\n\n",
         "Exit codes: `0` no errors (warnings allowed; `--strict` makes them fail), `1` errors found, ",
         "`2` the command could not run (missing file, bad arguments).\n\n",
         "## Index\n\n| code | name | severity | summary |\n|---|---|---|---|\n",
@@ -245,6 +246,59 @@ pub fn diagnostics_reference(examples: &[Example]) -> String {
             info.fix
         );
         if let Some(example) = examples.iter().find(|e| e.code == info.code) {
+            let _ = writeln!(
+                out,
+                "Example (`{}`):\n\n```yaml\n{}\n```\n\n```text\n{}\n```\n",
+                example.path,
+                printable(example.text.trim_end()),
+                printable(example.rendered.trim_end())
+            );
+        }
+    }
+    out
+}
+
+/// The Markdown reference of every dry-run rule: code, catalogue id, what
+/// it checks, the fix, the source, and an example finding where one exists.
+pub fn rules_reference(rules: &[&crate::diagnostic::RuleInfo], examples: &[Example]) -> String {
+    let mut out = String::from(
+        "# Dry-run rules\n\n<!-- Generated from the rule tables in `src/check/` and `tests/fixtures/rules/` by `UPDATE_DOCS=1 cargo test --test docs`. Do not edit by hand. -->\n\n",
+    );
+    out.push_str(concat!(
+        "The dry run checks each restore against the facts of the estate (the inventory) and the ",
+        "catalogue of Azure Backup's documented restore limitations. Sections A–K follow the ",
+        "catalogue; `-` marks checks of restoreplan's own (backups, recovery point objective, ",
+        "consistency window). Each finding carries its code, the catalogue id in `rule`, the plan ",
+        "line it is about, the fix and the Microsoft Learn page.\n\n",
+        "## Index\n\n| code | rule | section | severity | what it checks |\n|---|---|---|---|---|\n",
+    ));
+    for rule in rules {
+        let _ = writeln!(
+            out,
+            "| [{}](#{}) | `{}` | {} | {} | {} |",
+            rule.id,
+            rule.id.to_ascii_lowercase(),
+            rule.rule,
+            rule.section,
+            rule.severity.as_str(),
+            rule.summary
+        );
+    }
+    out.push('\n');
+    for rule in rules {
+        let _ = writeln!(
+            out,
+            "<a id=\"{}\"></a>\n## {}: {}\n\n{} ({}, section {})\n\n**Fix:** {}\n\n**Source:** <{}>\n",
+            rule.id.to_ascii_lowercase(),
+            rule.id,
+            rule.rule,
+            rule.summary,
+            rule.severity.as_str(),
+            rule.section,
+            rule.fix,
+            rule.link
+        );
+        if let Some(example) = examples.iter().find(|e| e.code.rule().is_some_and(|r| r.id == rule.id)) {
             let _ = writeln!(
                 out,
                 "Example (`{}`):\n\n```yaml\n{}\n```\n\n```text\n{}\n```\n",

@@ -35,7 +35,7 @@ pub fn render(reports: &[FileDiagnostics]) -> String {
         .flat_map(|report| {
             report.diagnostics.iter().map(move |d| {
                 let position = Position::of(d, &report.source);
-                json!({
+                let mut item = json!({
                     "code": d.code.id(),
                     "severity": d.severity.as_str(),
                     "message": d.message,
@@ -47,7 +47,12 @@ pub fn render(reports: &[FileDiagnostics]) -> String {
                     "pointer": d.pointer,
                     "help": d.help,
                     "related": related(d, &report.source),
-                })
+                });
+                if let Some(rule) = d.code.rule() {
+                    item["rule"] = json!(rule.rule);
+                    item["link"] = json!(rule.link);
+                }
+                item
             })
         })
         .collect();
