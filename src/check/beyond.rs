@@ -58,6 +58,17 @@ pub static WINDOW_IMPOSSIBLE: RuleInfo = RuleInfo {
     link: "https://learn.microsoft.com/azure/backup/backup-azure-vms-introduction",
 };
 
+/// The estimated recovery time is longer than the plan's RTO.
+pub static RTO_AT_RISK: RuleInfo = RuleInfo {
+    id: "AZ006",
+    rule: "rto-at-risk",
+    section: "-",
+    severity: Severity::Warning,
+    summary: "The estimated recovery time, played out under the plan's parallelism, is longer than `objectives.rto`.",
+    fix: "Shorten the critical path (fewer dependencies, more `maxParallel`, snapshot-tier points), or review the objective.",
+    link: "https://learn.microsoft.com/azure/backup/backup-azure-arm-restore-vms",
+};
+
 /// Every check beyond the catalogue, in code order.
 pub static INFOS: &[&RuleInfo] = &[
     &NOT_PROTECTED,
@@ -65,4 +76,5 @@ pub static INFOS: &[&RuleInfo] = &[
     &TIER_UNAVAILABLE,
     &OLDER_THAN_RPO,
     &WINDOW_IMPOSSIBLE,
+    &RTO_AT_RISK,
 ];

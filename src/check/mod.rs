@@ -9,6 +9,7 @@ mod beyond;
 pub mod estimate;
 pub mod facts;
 pub mod recovery_points;
+pub mod resolved;
 pub mod rules;
 
 use crate::compile::RestoreGraph;
@@ -28,6 +29,31 @@ pub struct DryRun<'a> {
     /// The recovery point each node will use, by node index (`None` for
     /// nodes that restore nothing, or whose point could not be chosen).
     pub chosen: Vec<Option<Chosen<'a>>>,
+}
+
+/// The `rto-at-risk` warning, when the schedule outlasts the objective.
+pub fn rto_at_risk(
+    plan: &Plan,
+    graph: &RestoreGraph,
+    schedule: &estimate::Schedule,
+) -> Option<Diagnostic> {
+    let rto = plan.objectives.rto?;
+    (schedule.total > rto).then(|| {
+        let path: Vec<&str> = schedule.critical_path.iter().map(|i| graph.node(*i).id.as_str()).collect();
+        rules::diagnostic(
+            &beyond::RTO_AT_RISK,
+            rules::Finding {
+                message: format!(
+                    "the plan is estimated to take {}, more than the RTO of {rto}; critical path: {} ({})",
+                    schedule.total,
+                    path.join(" → "),
+                    schedule.critical_length
+                ),
+                pointer: "/objectives/rto".into(),
+                label: format!("estimated {}", schedule.total),
+            },
+        )
+    })
 }
 
 /// One restore node before its rules run.

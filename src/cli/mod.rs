@@ -3,6 +3,7 @@
 
 mod completions;
 mod graph;
+mod plan;
 mod schema;
 mod validate;
 
@@ -27,6 +28,8 @@ enum Command {
     Validate(validate::Args),
     /// Print the compiled dependency graph of a plan.
     Graph(graph::Args),
+    /// Dry-run a plan against an inventory: Azure's restore limitations, recovery points, recovery time.
+    Plan(plan::Args),
     /// Print an embedded JSON Schema.
     Schema(schema::Args),
     /// Print a shell completion script.
@@ -78,6 +81,7 @@ pub fn run() -> ExitCode {
     let outcome = match cli.command {
         Command::Validate(args) => validate::run(args, style),
         Command::Graph(args) => graph::run(args, style),
+        Command::Plan(args) => plan::run(args, style),
         Command::Schema(args) => schema::run(args),
         Command::Completions(args) => completions::run(args),
     };

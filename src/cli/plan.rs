@@ -1,0 +1,177 @@
+//! `restoreplan plan <PLAN> --inventory <FILE> [--at TIME] [--format …] [--out resolved.json]`
+
+use super::{Outcome, fail, print, read_and_validate, read_inventory};
+use crate::check::resolved::{fingerprint, node_durations, resolve_plan, schedule};
+use crate::check::{dry_run, rto_at_risk};
+use crate::diagnostic::FileDiagnostics;
+use crate::pipeline::expand_plan;
+use crate::report::{github, graph, human, json, plan as plan_report, sarif};
+use clap::ValueEnum;
+use std::path::{Path, PathBuf};
+
+/// Arguments of `plan`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The plan file.
+    #[arg(value_name = "PLAN")]
+    plan: String,
+    /// The inventory (the estate the plan is checked against).
+    #[arg(long, value_name = "FILE")]
+    inventory: String,
+    /// Check as of this RFC 3339 time (recovery point age, tier expiry); default now.
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Write the resolved plan (pinned recovery points, targets, estimates, hash) here.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    strict: bool,
+}
+
+/// Output formats of `plan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Summary, node table, critical path and findings, for people.
+    Human,
+    /// The resolved plan and the findings as one JSON object.
+    Json,
+    /// A pull-request comment: summary, table, findings and a Mermaid graph.
+    Markdown,
+    /// The findings as SARIF 2.1.0.
+    Sarif,
+    /// The findings as GitHub Actions workflow commands.
+    Github,
+}
+
+/// Prints a report of problems in the chosen format (the machine formats keep stdout parseable).
+fn print_problems(report: FileDiagnostics, format: Format, style: human::Style) {
+    let reports = [report];
+    match format {
+        Format::Json => print(&json::render(&reports)),
+        Format::Sarif => print(&sarif::render(&reports)),
+        Format::Github => print(&github::render(&reports)),
+        Format::Human | Format::Markdown => print(&human::render(&reports[0], style)),
+    }
+}
+
+pub(super) fn run(args: Args, style: human::Style) -> Outcome {
+    let at = match args.at.as_deref().map(str::parse::<jiff::Timestamp>) {
+        None => jiff::Timestamp::now(),
+        Some(Ok(at)) => at,
+        Some(Err(error)) => {
+            return fail(&format!(
+                "`--at {}` is not an RFC 3339 time: {error}",
+                args.at.unwrap_or_default()
+            ));
+        }
+    };
+    let validated = match read_and_validate(&args.plan) {
+        Ok(validated) => validated,
+        Err(message) => return fail(&message),
+    };
+    if validated.report.errors() > 0 {
+        print_problems(validated.report, args.format, style);
+        return Outcome::Problems;
+    }
+    let inventory = match read_inventory(&args.inventory) {
+        Ok(Some(inventory)) => inventory,
+        Ok(None) => return Outcome::Problems,
+        Err(message) => return fail(&message),
+    };
+    let inventory_text = std::fs::read_to_string(&args.inventory).unwrap_or_default();
+    let Some((Some(expanded), expansion)) =
+        expand_plan(&validated, &inventory).filter(|(_, r)| r.errors() == 0)
+    else {
+        if let Some((_, report)) = expand_plan(&validated, &inventory) {
+            print_problems(report, args.format, style);
+        }
+        return Outcome::Problems;
+    };
+    let Some(plan) = validated.plan.as_ref() else {
+        return Outcome::Problems;
+    };
+    let run = dry_run(plan, &expanded, &inventory, at);
+    let durations = node_durations(plan, &expanded, &inventory, &run);
+    let schedule = schedule(plan, &expanded, &durations);
+    let mut findings = validated.report.diagnostics.clone();
+    findings.extend(expansion.diagnostics);
+    findings.extend(run.diagnostics.iter().cloned());
+    findings.extend(rto_at_risk(plan, &expanded, &schedule));
+    let report = FileDiagnostics::new(
+        validated.report.source.clone(),
+        validated.document.as_ref(),
+        findings,
+    );
+    let hash = fingerprint(validated.report.source.text(), &inventory_text);
+    let resolved = resolve_plan(
+        plan, &expanded, &inventory, &run, &durations, &schedule, hash, at,
+    );
+    let (errors, warnings) = (report.errors(), report.warnings());
+    if let Some(out) = &args.out {
+        if errors > 0 {
+            eprintln!(
+                "error: not writing `{}`: the plan has errors, and `apply` must never run it",
+                out.display()
+            );
+        } else if let Err(error) = write_atomically(out, &resolved_json(&resolved)) {
+            return fail(&format!("cannot write `{}`: {error}", out.display()));
+        }
+    }
+    match args.format {
+        Format::Human => {
+            let mut text = plan_report::summary(&resolved);
+            text.push('\n');
+            text.push_str(&plan_report::table(&resolved));
+            text.push('\n');
+            text.push_str(&human::render(&report, style));
+            print(&text);
+        }
+        Format::Markdown => print(&plan_report::markdown(
+            &resolved,
+            &report,
+            &graph::mermaid(&expanded),
+        )),
+        Format::Json => {
+            let findings: serde_json::Value =
+                serde_json::from_str(&json::render(std::slice::from_ref(&report)))
+                    .unwrap_or_default();
+            let value = serde_json::json!({ "resolved": resolved, "findings": findings });
+            print(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            ));
+        }
+        Format::Sarif => print(&sarif::render(std::slice::from_ref(&report))),
+        Format::Github => print(&github::render(std::slice::from_ref(&report))),
+    }
+    if errors > 0 || (args.strict && warnings > 0) {
+        Outcome::Problems
+    } else {
+        Outcome::Success
+    }
+}
+
+fn resolved_json(resolved: &crate::check::resolved::Resolved) -> String {
+    let mut text = serde_json::to_string_pretty(resolved).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Writes through a temporary file in the same folder and renames it over
+/// the target, so a crash never leaves a half-written resolved plan.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temporary = tempfile::NamedTempFile::new_in(folder)?;
+    temporary.write_all(text.as_bytes())?;
+    temporary.as_file().sync_all()?;
+    temporary.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
