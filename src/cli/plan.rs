@@ -15,9 +15,10 @@ pub struct Args {
     /// The plan file.
     #[arg(value_name = "PLAN")]
     plan: String,
-    /// The inventory (the estate the plan is checked against).
+    /// The inventory (the estate the plan is checked against); default: the
+    /// plan's own `inventory:`, relative to the plan's folder.
     #[arg(long, value_name = "FILE")]
-    inventory: String,
+    inventory: Option<String>,
     /// Check as of this RFC 3339 time (recovery point age, tier expiry); default now.
     #[arg(long, value_name = "TIME")]
     at: Option<String>,
@@ -77,12 +78,25 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
         print_problems(validated.report, args.format, style);
         return Outcome::Problems;
     }
-    let inventory = match read_inventory(&args.inventory) {
+    let declared = validated.plan.as_ref().and_then(|p| p.inventory.as_deref());
+    let inventory_path = match (&args.inventory, declared) {
+        (Some(path), _) => path.clone(),
+        (None, Some(relative)) => Path::new(&args.plan)
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join(relative)
+            .to_string_lossy()
+            .into_owned(),
+        (None, None) => {
+            return fail("no inventory: give `--inventory FILE`, or `inventory:` in the plan");
+        }
+    };
+    let inventory = match read_inventory(&inventory_path) {
         Ok(Some(inventory)) => inventory,
         Ok(None) => return Outcome::Problems,
         Err(message) => return fail(&message),
     };
-    let inventory_text = std::fs::read_to_string(&args.inventory).unwrap_or_default();
+    let inventory_text = std::fs::read_to_string(&inventory_path).unwrap_or_default();
     let Some((Some(expanded), expansion)) =
         expand_plan(&validated, &inventory).filter(|(_, r)| r.errors() == 0)
     else {

@@ -13,6 +13,8 @@ use serde_json::Value;
 pub struct Plan {
     /// Who owns the plan and what it is.
     pub metadata: Metadata,
+    /// The inventory file to check against, relative to the plan's folder.
+    pub inventory: Option<String>,
     /// Recovery objectives.
     #[serde(default)]
     pub objectives: Objectives,
