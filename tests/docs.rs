@@ -1,12 +1,14 @@
 //! The generated reference docs are up to date. Regenerate with
 //! `UPDATE_DOCS=1 cargo test --test docs`.
 
+use restoreplan::check::{dry_run, rules};
 use restoreplan::diagnostic::CATALOGUE;
 use restoreplan::diagnostic::Code;
-use restoreplan::pipeline::{expand_plan, load_inventory, validate_plan};
-use restoreplan::check::{dry_run, rules};
 use restoreplan::diagnostic::FileDiagnostics;
-use restoreplan::report::docs::{Example, diagnostics_reference, rules_reference, schema_reference};
+use restoreplan::pipeline::{expand_plan, load_inventory, validate_plan};
+use restoreplan::report::docs::{
+    Example, diagnostics_reference, rules_reference, schema_reference,
+};
 use restoreplan::report::human;
 use restoreplan::schema::SchemaKind;
 use restoreplan::source::SourceFile;
@@ -143,13 +145,21 @@ fn rule_examples() -> Vec<Example> {
     dirs.sort();
     let mut examples = Vec::new();
     for dir in dirs {
-        let id = dir.split('-').next().unwrap_or_default().to_ascii_uppercase();
+        let id = dir
+            .split('-')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_uppercase();
         let Some(rule) = rules::catalogue().into_iter().find(|r| r.id == id) else {
             continue;
         };
         let relative = format!("tests/fixtures/rules/{dir}/trips.yaml");
         let own = format!("tests/fixtures/rules/{dir}/inventory.yaml");
-        let inventory_path = if root().join(&own).exists() { own } else { "plans/inventory/contoso.yaml".to_owned() };
+        let inventory_path = if root().join(&own).exists() {
+            own
+        } else {
+            "plans/inventory/contoso.yaml".to_owned()
+        };
         let (source, problems) = read(&inventory_path);
         let Some(inventory) = load_inventory(source, problems).inventory else {
             continue;
@@ -164,8 +174,16 @@ fn rule_examples() -> Vec<Example> {
             continue;
         };
         let run = dry_run(plan, &graph, &inventory, inventory.snapshot_time);
-        let own_findings = run.diagnostics.into_iter().filter(|d| d.code.rule() == Some(rule)).collect();
-        let report = FileDiagnostics::new(validated.report.source.clone(), validated.document.as_ref(), own_findings);
+        let own_findings = run
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.code.rule() == Some(rule))
+            .collect();
+        let report = FileDiagnostics::new(
+            validated.report.source.clone(),
+            validated.document.as_ref(),
+            own_findings,
+        );
         examples.push(Example {
             code: restoreplan::diagnostic::Code::Rule(rule),
             path: format!("{relative}` with `{inventory_path}"),
@@ -178,7 +196,10 @@ fn rule_examples() -> Vec<Example> {
 
 #[test]
 fn rules_reference_is_current() {
-    check_generated("docs/rules.md", &rules_reference(&rules::catalogue(), &rule_examples()));
+    check_generated(
+        "docs/rules.md",
+        &rules_reference(&rules::catalogue(), &rule_examples()),
+    );
 }
 
 #[test]

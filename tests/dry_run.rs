@@ -3,11 +3,11 @@
 //! nearest plan that does not, must not. Both run against the folder's
 //! `inventory.yaml`, else the Contoso estate, as of its snapshot time.
 
-use restoreplan::check::dry_run;
+use restoreplan::check::{dry_run, rules};
 use restoreplan::diagnostic::FileDiagnostics;
 use restoreplan::model::Inventory;
 use restoreplan::pipeline::{expand_plan, load_inventory, validate_plan};
-use restoreplan::report::human;
+use restoreplan::report::{human, json};
 use restoreplan::source::SourceFile;
 use std::path::{Path, PathBuf};
 
@@ -65,6 +65,64 @@ fn check(plan: &Path, inventory: &Inventory) -> FileDiagnostics {
         validated.document.as_ref(),
         run.diagnostics,
     )
+}
+
+fn fixture_inventory(folder: &Path) -> Inventory {
+    let own = folder.join("inventory.yaml");
+    let path = if own.exists() {
+        own
+    } else {
+        root().join("plans/inventory/contoso.yaml")
+    };
+    inventory(&path)
+}
+
+#[test]
+fn every_rule_trips_on_its_fixture_and_not_on_the_nearest_plan() {
+    insta::glob!("fixtures/rules/*/trips.yaml", |trips| {
+        let folder = trips.parent().expect("a folder");
+        let name = folder
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("UTF-8 name");
+        let code = name.split('-').next().expect("a code").to_ascii_uppercase();
+        let inventory = fixture_inventory(folder);
+        let report = check(trips, &inventory);
+        assert!(
+            report.diagnostics.iter().any(|d| d.code.id() == code),
+            "{name}/trips.yaml should report {code}, got {:?}",
+            report
+                .diagnostics
+                .iter()
+                .map(|d| d.code.id())
+                .collect::<Vec<_>>()
+        );
+        let near = check(&folder.join("passes.yaml"), &inventory);
+        assert!(
+            !near.diagnostics.iter().any(|d| d.code.id() == code),
+            "{name}/passes.yaml must not report {code}"
+        );
+        insta::assert_snapshot!("human", human::render(&report, human::Style::plain()));
+        insta::assert_snapshot!("json", json::render(&[report]));
+    });
+}
+
+#[test]
+fn every_rule_has_its_fixture_pair() {
+    let folder = root().join("tests/fixtures/rules");
+    let missing: Vec<String> = rules::catalogue()
+        .into_iter()
+        .filter(|info| {
+            let prefix = format!("{}-{}", info.id.to_ascii_lowercase(), info.rule);
+            let dir = folder.join(&prefix);
+            !(dir.join("trips.yaml").exists() && dir.join("passes.yaml").exists())
+        })
+        .map(|info| format!("{}-{}", info.id.to_ascii_lowercase(), info.rule))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "rules without a fixture pair in tests/fixtures/rules: {missing:?}"
+    );
 }
 
 #[test]

@@ -239,6 +239,42 @@ fn an_archive_only_point_needs_rehydration_to_be_allowed() {
 }
 
 #[test]
+fn an_archive_only_newest_point_is_reported_not_skipped_for_an_older_one() {
+    let points = vec![
+        point(
+            "april",
+            "2026-04-30T00:00:00Z",
+            "ApplicationConsistent",
+            &[("vault", "valid", None)],
+        ),
+        point(
+            "may",
+            "2026-05-31T00:00:00Z",
+            "ApplicationConsistent",
+            &[("archive", "valid", None)],
+        ),
+    ];
+    let refused = resolve(&points, &query(json!("latest")), ANY, at(NOW));
+    assert_eq!(
+        refused,
+        Err(Unresolved::ArchiveOnly {
+            point: "may".into()
+        })
+    );
+    let allowed = Requirements {
+        allow_rehydration: true,
+        ..ANY
+    };
+    assert_eq!(
+        resolve(&points, &query(json!("latest")), allowed, at(NOW))
+            .expect("resolves")
+            .point
+            .id,
+        "may"
+    );
+}
+
+#[test]
 fn no_points_and_ties_are_handled_deterministically() {
     assert_eq!(
         resolve(&[], &query(json!("latest")), ANY, at(NOW)),

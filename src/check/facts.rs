@@ -43,9 +43,21 @@ pub struct RestoreFacts<'a> {
 }
 
 impl RestoreFacts<'_> {
-    /// The JSON pointer of a field of the node's restore block, such as `as`.
+    /// The JSON pointer of a field of the node's restore block, such as `as`;
+    /// for `tier` and `recoveryPoint` set by `defaults:` only, the default's.
     pub fn field(&self, name: &str) -> String {
-        format!("/steps/{}/restore/{name}", self.node.step_index)
+        let from_defaults = match name {
+            "tier" => self.restore.tier.is_none() && self.plan.defaults.tier.is_some(),
+            "recoveryPoint" => {
+                self.restore.recovery_point.is_none() && self.plan.defaults.recovery_point.is_some()
+            }
+            _ => false,
+        };
+        if from_defaults {
+            format!("/defaults/{name}")
+        } else {
+            format!("/steps/{}/restore/{name}", self.node.step_index)
+        }
     }
 
     /// The pointer of the target the restore uses: its own `target:`, else `defaults.target`.

@@ -8,6 +8,7 @@
 mod beyond;
 pub mod estimate;
 pub mod facts;
+pub mod plan_wide;
 pub mod recovery_points;
 pub mod resolved;
 pub mod rules;
@@ -29,6 +30,10 @@ pub struct DryRun<'a> {
     /// The recovery point each node will use, by node index (`None` for
     /// nodes that restore nothing, or whose point could not be chosen).
     pub chosen: Vec<Option<Chosen<'a>>>,
+    /// The estimated duration of each node, by node index.
+    pub durations: Vec<crate::model::Duration>,
+    /// The plan played out under its parallelism.
+    pub schedule: estimate::Schedule,
 }
 
 /// The `rto-at-risk` warning, when the schedule outlasts the objective.
@@ -152,9 +157,15 @@ pub fn dry_run<'a>(
         diagnostics.extend(rules::evaluate(&facts));
         chosen[entry.node] = facts.chosen;
     }
+    diagnostics.extend(plan_wide::check(plan, graph, inventory));
+    let durations = resolved::node_durations(plan, graph, inventory, &chosen);
+    let schedule = resolved::schedule(plan, graph, &durations);
+    diagnostics.extend(rto_at_risk(plan, graph, &schedule));
     DryRun {
         diagnostics,
         chosen,
+        durations,
+        schedule,
     }
 }
 
@@ -274,7 +285,7 @@ fn beyond_findings(facts: &RestoreFacts<'_>) -> Vec<Diagnostic> {
             push(
                 &beyond::OLDER_THAN_RPO,
                 format!(
-                    "the newest usable recovery point of {} ({}) is {} old at {}, more than the RPO of {rpo}",
+                    "the recovery point the restore of {} will use ({}) is {} old at {}, more than the RPO of {rpo}",
                     facts.subject(),
                     chosen.point.time,
                     crate::model::Duration::from_secs(age.as_secs().unsigned_abs()),

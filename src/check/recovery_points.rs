@@ -123,7 +123,19 @@ pub fn resolve<'a>(
     if points.is_empty() {
         return Err(Unresolved::NoPoints);
     }
-    if let Some(chosen) = candidates(points, query, needs, at).into_iter().next() {
+    // The newest usable point, were rehydration allowed: when it is archive-only
+    // and rehydration is not allowed, that is the finding; falling back quietly
+    // to an older point would lose data without saying so.
+    let willing = Requirements {
+        allow_rehydration: true,
+        ..needs
+    };
+    if let Some(chosen) = candidates(points, query, willing, at).into_iter().next() {
+        if chosen.rehydrate && !needs.allow_rehydration {
+            return Err(Unresolved::ArchiveOnly {
+                point: chosen.point.id.clone(),
+            });
+        }
         return Ok(chosen);
     }
     let newest = points

@@ -110,7 +110,7 @@ pub fn node_durations(
     plan: &Plan,
     graph: &RestoreGraph,
     inventory: &Inventory,
-    run: &DryRun<'_>,
+    chosen: &[Option<super::recovery_points::Chosen<'_>>],
 ) -> Vec<Duration> {
     let model = DurationModel::new(&plan.execution.estimates);
     (0..graph.node_count())
@@ -120,9 +120,9 @@ pub fn node_durations(
                 ("deploy-template", _) => model.deploy_template,
                 ("reinstall-disk-encryption", _) => model.reinstall_disk_encryption,
                 (_, StepKind::Restore(restore)) => {
-                    let disk_gib = disk_size(node, inventory, run.chosen[index].as_ref());
-                    let (tier, rehydrate) = run.chosen[index]
-                        .map_or((TierKind::Vault, false), |c| (c.tier, c.rehydrate));
+                    let disk_gib = disk_size(node, inventory, chosen[index].as_ref());
+                    let (tier, rehydrate) =
+                        chosen[index].map_or((TierKind::Vault, false), |c| (c.tier, c.rehydrate));
                     model.restore(restore.mode, tier, disk_gib, rehydrate)
                 }
                 (_, StepKind::Run(_)) => model.run,
@@ -164,17 +164,15 @@ pub fn schedule(plan: &Plan, graph: &RestoreGraph, durations: &[Duration]) -> Sc
 }
 
 /// Puts the resolved plan together.
-#[allow(clippy::too_many_arguments)]
 pub fn resolve_plan(
     plan: &Plan,
     graph: &RestoreGraph,
     inventory: &Inventory,
     run: &DryRun<'_>,
-    durations: &[Duration],
-    schedule: &Schedule,
     hash: String,
     at: Timestamp,
 ) -> Resolved {
+    let (durations, schedule) = (&run.durations, &run.schedule);
     let nodes = graph
         .topological_order()
         .map(|index| {

@@ -1,8 +1,8 @@
 //! `restoreplan plan <PLAN> --inventory <FILE> [--at TIME] [--format …] [--out resolved.json]`
 
 use super::{Outcome, fail, print, read_and_validate, read_inventory};
-use crate::check::resolved::{fingerprint, node_durations, resolve_plan, schedule};
-use crate::check::{dry_run, rto_at_risk};
+use crate::check::dry_run;
+use crate::check::resolved::{fingerprint, resolve_plan};
 use crate::diagnostic::FileDiagnostics;
 use crate::pipeline::expand_plan;
 use crate::report::{github, graph, human, json, plan as plan_report, sarif};
@@ -109,21 +109,16 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
         return Outcome::Problems;
     };
     let run = dry_run(plan, &expanded, &inventory, at);
-    let durations = node_durations(plan, &expanded, &inventory, &run);
-    let schedule = schedule(plan, &expanded, &durations);
     let mut findings = validated.report.diagnostics.clone();
     findings.extend(expansion.diagnostics);
     findings.extend(run.diagnostics.iter().cloned());
-    findings.extend(rto_at_risk(plan, &expanded, &schedule));
     let report = FileDiagnostics::new(
         validated.report.source.clone(),
         validated.document.as_ref(),
         findings,
     );
     let hash = fingerprint(validated.report.source.text(), &inventory_text);
-    let resolved = resolve_plan(
-        plan, &expanded, &inventory, &run, &durations, &schedule, hash, at,
-    );
+    let resolved = resolve_plan(plan, &expanded, &inventory, &run, hash, at);
     let (errors, warnings) = (report.errors(), report.warnings());
     if let Some(out) = &args.out {
         if errors > 0 {

@@ -298,7 +298,10 @@ pub fn rules_reference(rules: &[&crate::diagnostic::RuleInfo], examples: &[Examp
             rule.fix,
             rule.link
         );
-        if let Some(example) = examples.iter().find(|e| e.code.rule().is_some_and(|r| r.id == rule.id)) {
+        if let Some(example) = examples
+            .iter()
+            .find(|e| e.code.rule().is_some_and(|r| r.id == rule.id))
+        {
             let _ = writeln!(
                 out,
                 "Example (`{}`):\n\n```yaml\n{}\n```\n\n```text\n{}\n```\n",

@@ -5,6 +5,15 @@
 
 mod a_recovery_point;
 mod b_replace_existing;
+mod c_new_vm;
+mod d_restore_disks;
+mod e_staging_identity;
+mod f_encryption;
+mod g_cross_region;
+mod h_cross_subscription;
+mod i_cross_zone;
+mod j_file_recovery;
+mod k_confidential;
 
 use super::facts::RestoreFacts;
 use crate::diagnostic::{Code, Diagnostic, RuleInfo};
@@ -31,9 +40,21 @@ pub struct Rule {
 
 /// Every rule, section by section.
 pub fn all() -> impl Iterator<Item = &'static Rule> {
-    [a_recovery_point::RULES, b_replace_existing::RULES]
-        .into_iter()
-        .flatten()
+    [
+        a_recovery_point::RULES,
+        b_replace_existing::RULES,
+        c_new_vm::RULES,
+        d_restore_disks::RULES,
+        e_staging_identity::RULES,
+        f_encryption::RULES,
+        g_cross_region::RULES,
+        h_cross_subscription::RULES,
+        i_cross_zone::RULES,
+        j_file_recovery::RULES,
+        k_confidential::RULES,
+    ]
+    .into_iter()
+    .flatten()
 }
 
 /// The catalogue entries of every rule and of every check beyond the
@@ -42,6 +63,7 @@ pub fn catalogue() -> Vec<&'static RuleInfo> {
     let mut infos: Vec<&'static RuleInfo> = all()
         .map(|r| r.info)
         .chain(super::beyond::INFOS.iter().copied())
+        .chain(super::plan_wide::INFOS.iter().copied())
         .collect();
     infos.sort_by_key(|info| info.id);
     infos
