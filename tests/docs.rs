@@ -1,7 +1,7 @@
 //! The generated reference docs are up to date. Regenerate with
 //! `UPDATE_DOCS=1 cargo test --test docs`.
 
-use restoreplan::check::{dry_run, rules};
+use restoreplan::check::{dry_run, plan_wide, rules};
 use restoreplan::diagnostic::CATALOGUE;
 use restoreplan::diagnostic::Code;
 use restoreplan::diagnostic::FileDiagnostics;
@@ -173,7 +173,12 @@ fn rule_examples() -> Vec<Example> {
         let Some(plan) = validated.plan.as_ref() else {
             continue;
         };
-        let run = dry_run(plan, &graph, &inventory, inventory.snapshot_time);
+        let mut run = dry_run(plan, &graph, &inventory, inventory.snapshot_time);
+        // The same stand-in for PATH as the rule fixtures' harness.
+        run.diagnostics
+            .extend(plan_wide::programs(plan, &|program, _| {
+                !program.starts_with("no-such-")
+            }));
         let own_findings = run
             .diagnostics
             .into_iter()

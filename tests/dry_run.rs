@@ -3,7 +3,7 @@
 //! nearest plan that does not, must not. Both run against the folder's
 //! `inventory.yaml`, else the Contoso estate, as of its snapshot time.
 
-use restoreplan::check::{dry_run, rules};
+use restoreplan::check::{dry_run, plan_wide, rules};
 use restoreplan::diagnostic::FileDiagnostics;
 use restoreplan::model::Inventory;
 use restoreplan::pipeline::{expand_plan, load_inventory, validate_plan};
@@ -54,16 +54,16 @@ fn check(plan: &Path, inventory: &Inventory) -> FileDiagnostics {
         report.diagnostics
     );
     let graph = graph.expect("expands");
-    let run = dry_run(
-        validated.plan.as_ref().expect("typed"),
-        &graph,
-        inventory,
-        inventory.snapshot_time,
-    );
+    let plan = validated.plan.as_ref().expect("typed");
+    let mut findings = dry_run(plan, &graph, inventory, inventory.snapshot_time).diagnostics;
+    // A fixed stand-in for PATH, so that the findings do not depend on this machine.
+    findings.extend(plan_wide::programs(plan, &|program, _| {
+        !program.starts_with("no-such-")
+    }));
     FileDiagnostics::new(
         validated.report.source.clone(),
         validated.document.as_ref(),
-        run.diagnostics,
+        findings,
     )
 }
 

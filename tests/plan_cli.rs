@@ -113,6 +113,37 @@ fn the_resolved_plan_is_deterministic_and_its_hash_follows_the_inputs() {
     let third: Value =
         serde_json::from_str(&write("c.json", &changed.to_string_lossy())).expect("JSON");
     assert_ne!(resolved["hash"], third["hash"]);
+    // And so does one byte more in the plan.
+    let plan_copy = dir.path().join("failover.yaml");
+    std::fs::write(
+        &plan_copy,
+        format!(
+            "{}# touched\n",
+            std::fs::read_to_string(&failover).expect("readable")
+        ),
+    )
+    .expect("written");
+    let output = plan(
+        dir.path(),
+        &[
+            &plan_copy.to_string_lossy(),
+            "--inventory",
+            &inventory,
+            "--at",
+            AT,
+            "--out",
+            "d.json",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let fourth: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("d.json")).expect("written"))
+            .expect("JSON");
+    assert_ne!(resolved["hash"], fourth["hash"]);
+    assert_eq!(
+        resolved["nodes"], fourth["nodes"],
+        "a comment changes nothing else"
+    );
 }
 
 #[test]

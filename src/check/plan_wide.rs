@@ -58,12 +58,36 @@ pub static NAME_INVALID: RuleInfo = RuleInfo {
     link: LINK_NAMES,
 };
 
+/// A check URL whose scheme is not `http` or `https`.
+pub static CHECK_URL_SCHEME: RuleInfo = RuleInfo {
+    id: "AZ145",
+    rule: "check-url-scheme",
+    section: "-",
+    severity: Severity::Error,
+    summary: "An `http` check's URL does not start with `http://` or `https://`, so the probe cannot run.",
+    fix: "Write the URL with `http://` or `https://`, or use a `tcp:` check for other protocols.",
+    link: "https://developer.mozilla.org/docs/Web/HTTP/Overview",
+};
+
+/// A `run` step's program is not found.
+pub static PROGRAM_NOT_FOUND: RuleInfo = RuleInfo {
+    id: "AZ146",
+    rule: "run-program-not-found",
+    section: "-",
+    severity: Severity::Warning,
+    summary: "The program of a `run` step is not on the PATH of the machine that checked the plan (or not at the path given).",
+    fix: "Install the program on the machines that run the plan, or give its full path.",
+    link: "https://doc.rust-lang.org/std/process/struct.Command.html",
+};
+
 /// The plan-wide checks, for the catalogue.
 pub static INFOS: &[&RuleInfo] = &[
     &VCPU_QUOTA,
     &SUBNET_FREE_IPS,
     &NAME_DUPLICATE,
     &NAME_INVALID,
+    &CHECK_URL_SCHEME,
+    &PROGRAM_NOT_FOUND,
 ];
 
 /// A VM the plan creates: its node, name and where it goes.
@@ -144,6 +168,67 @@ pub fn check(plan: &Plan, graph: &RestoreGraph, inventory: &Inventory) -> Vec<Di
     quota(&vms, inventory, &mut found);
     addresses(&vms, inventory, &mut found);
     names(&vms, &mut found);
+    check_urls(plan, &mut found);
+    found
+}
+
+fn check_urls(plan: &Plan, found: &mut Vec<Diagnostic>) {
+    for (index, step) in plan.steps.iter().enumerate() {
+        let StepKind::Check(check) = &step.kind else {
+            continue;
+        };
+        let Some(url) = &check.http else { continue };
+        // A reference may stand for the whole URL: only a literal scheme is judged.
+        let Some((scheme, _)) = url.split_once("://") else {
+            continue;
+        };
+        if scheme.contains("${{")
+            || scheme.eq_ignore_ascii_case("http")
+            || scheme.eq_ignore_ascii_case("https")
+        {
+            continue;
+        }
+        found.push(diagnostic(
+            &CHECK_URL_SCHEME,
+            Finding {
+                message: format!(
+                    "check `{}` probes `{url}`, which is not an HTTP URL",
+                    step.id
+                ),
+                pointer: format!("/steps/{index}/check/http"),
+                label: format!("`{scheme}://` is not http or https"),
+            },
+        ));
+    }
+}
+
+/// Warnings for `run` steps whose program `exists` cannot find. The lookup
+/// is given, not read from this machine here, so that the dry run itself
+/// gives the same answer everywhere; the CLI passes the real PATH lookup.
+pub fn programs(plan: &Plan, exists: &dyn Fn(&str, Option<&str>) -> bool) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for (index, step) in plan.steps.iter().enumerate() {
+        let StepKind::Run(run) = &step.kind else {
+            continue;
+        };
+        let Some(program) = run.argv.first() else {
+            continue;
+        };
+        if program.contains("${{") || exists(program, run.working_directory.as_deref()) {
+            continue;
+        }
+        found.push(diagnostic(
+            &PROGRAM_NOT_FOUND,
+            Finding {
+                message: format!(
+                    "step `{}` runs `{program}`, which is not found here",
+                    step.id
+                ),
+                pointer: format!("/steps/{index}/run"),
+                label: format!("`{program}` not found"),
+            },
+        ));
+    }
     found
 }
 

@@ -112,6 +112,14 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
     let mut findings = validated.report.diagnostics.clone();
     findings.extend(expansion.diagnostics);
     findings.extend(run.diagnostics.iter().cloned());
+    let plan_dir = Path::new(&args.plan)
+        .parent()
+        .unwrap_or(Path::new(""))
+        .to_path_buf();
+    findings.extend(crate::check::plan_wide::programs(
+        plan,
+        &|program, working_directory| found_here(program, working_directory, &plan_dir),
+    ));
     let report = FileDiagnostics::new(
         validated.report.source.clone(),
         validated.document.as_ref(),
@@ -162,6 +170,17 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
     } else {
         Outcome::Success
     }
+}
+
+/// Whether a `run` program exists on this machine: a path is looked up from
+/// the step's working directory (else the plan's folder), a bare name on PATH.
+fn found_here(program: &str, working_directory: Option<&str>, plan_dir: &Path) -> bool {
+    if program.contains('/') {
+        let base = working_directory.map_or(plan_dir, Path::new);
+        return base.join(program).is_file();
+    }
+    std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
 }
 
 fn resolved_json(resolved: &crate::check::resolved::Resolved) -> String {

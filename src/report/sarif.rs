@@ -48,6 +48,12 @@ pub fn render(reports: &[FileDiagnostics]) -> String {
             .into_iter()
             .map(|rule| Code::Rule(rule).info()),
     );
+    // A code missing from the lists above would be a defect, but never a reason to lose a result.
+    for d in reports.iter().flat_map(|r| &r.diagnostics) {
+        if !infos.iter().any(|info| info.code == d.code) {
+            infos.push(d.code.info());
+        }
+    }
     let rules: Vec<Value> = infos
         .iter()
         .map(|info| {
@@ -75,7 +81,9 @@ pub fn render(reports: &[FileDiagnostics]) -> String {
             let rule_index = infos
                 .iter()
                 .position(|info| info.code == d.code)
-                .expect("invariant: every code is in the rule list");
+                .unwrap_or_else(|| {
+                    panic!("invariant: every code is in the rule list: {}", d.code.id())
+                });
             let mut physical = json!({ "artifactLocation": { "uri": uri } });
             if let Some(position) = Position::of(d, &report.source) {
                 physical["region"] = region(position);
