@@ -249,6 +249,16 @@ fn quota(vms: &[NewVm<'_>], inventory: &Inventory, found: &mut Vec<Diagnostic>) 
             .or_default();
         entry.0 += cpus;
         entry.1.push(vm);
+        // The regional total (quota family `cores`) counts every family.
+        let total = demand
+            .entry((
+                subscription.to_lowercase(),
+                vm.region.to_lowercase(),
+                "cores".to_owned(),
+            ))
+            .or_default();
+        total.0 += cpus;
+        total.1.push(vm);
     }
     for ((subscription, region, family), (needed, users)) in demand {
         let Some(quota) = inventory.quota(&subscription, &region, &family) else {
@@ -269,7 +279,8 @@ fn quota(vms: &[NewVm<'_>], inventory: &Inventory, found: &mut Vec<Diagnostic>) 
                 culprit.node,
                 "as",
                 format!(
-                    "the plan creates {needed} vCPUs of {family} in {region}, but only {} of the quota's {} are left ({} VMs: {})",
+                    "the plan creates {needed} vCPUs{} in {region}, but only {} of the quota's {} are left ({} VMs: {})",
+                    if family == "cores" { " in all".to_owned() } else { format!(" of {family}") },
                     quota.available(),
                     quota.limit,
                     users.len(),
