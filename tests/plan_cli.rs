@@ -228,3 +228,15 @@ fn machine_formats_and_bad_times() {
     );
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn the_reports_of_a_small_plan_are_stable() {
+    // A plan without `run` steps: its report does not depend on this machine's PATH.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let single = path("plans/single-vm-new.yaml");
+    for format in ["human", "markdown"] {
+        let output = plan(dir.path(), &[&single, "--at", AT, "--format", format]);
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        insta::assert_snapshot!(format!("single_vm_new_{format}"), text(&output.stdout));
+    }
+}
