@@ -15,7 +15,7 @@ pub mod rules;
 
 use crate::compile::RestoreGraph;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Inventory, Plan, RecoveryPointSelector, StepKind, same_arm_id};
+use crate::model::{Inventory, Plan, RecoveryPointSelector, StepKind};
 use facts::RestoreFacts;
 use jiff::{SignedDuration, Timestamp};
 use recovery_points::{
@@ -95,10 +95,7 @@ pub fn dry_run<'a>(
         else {
             continue; // expansion reported it
         };
-        let item = vault
-            .protected_items
-            .iter()
-            .find(|item| same_arm_id(&item.vm, &source.id));
+        let item = inventory.protected_item_in(&vault.id, &source.id);
         let query = resolved.recovery_point.query().unwrap_or_else(|_| {
             // Compile refused selectors without a query (RP033); `latest` keeps the run going.
             RecoveryPointSelector::Named("latest".into())

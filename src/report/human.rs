@@ -2,6 +2,7 @@
 //! offending node, the help line and the docs link.
 
 use crate::diagnostic::{Diagnostic, FileDiagnostics, Severity};
+use crate::source::SourceFile;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
 use std::fmt;
 use std::sync::Arc;
@@ -28,7 +29,51 @@ impl Style {
 struct View<'a> {
     diagnostic: &'a Diagnostic,
     /// Absent when the marked lines are too long to draw (a minified JSON plan).
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<&'a Windowed>,
+}
+
+/// The source as miette reads it, but from a few lines before each span
+/// rather than from the top of the file: miette finds lines by scanning, so
+/// 600 warnings in a 2 MB plan would read a gigabyte. Line numbers and
+/// columns come out exactly as miette's own reading gives them.
+struct Windowed {
+    file: SourceFile,
+    /// The text miette draws (control characters made visible).
+    text: Arc<str>,
+    named: NamedSource<Arc<str>>,
+    /// miette also breaks lines at a lone `\r`; the line table does not.
+    lone_cr: bool,
+}
+
+impl SourceCode for Windowed {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let first_line = self.file.line_index(span.offset());
+        let window_line = first_line.saturating_sub(before + 1);
+        if self.lone_cr || window_line == 0 {
+            return self.named.read_span(span, before, after);
+        }
+        let base = self.file.line_start(window_line);
+        let window: &'a str = self
+            .text
+            .get(base..)
+            .ok_or(miette::MietteError::OutOfBounds)?;
+        let inner_span = miette::SourceSpan::new((span.offset() - base).into(), span.len());
+        let inner = window.read_span(&inner_span, before, after)?;
+        let contents = miette::MietteSpanContents::new_named(
+            self.named.name().to_owned(),
+            inner.data(),
+            miette::SourceSpan::new((inner.span().offset() + base).into(), inner.span().len()),
+            inner.line() + window_line,
+            inner.column(),
+            inner.line_count() + window_line,
+        );
+        Ok(Box::new(contents))
+    }
 }
 
 /// Lines longer than this are not drawn: the location is printed instead.
@@ -120,7 +165,7 @@ impl miette::Diagnostic for View<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn SourceCode)
+        self.source.map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -167,12 +212,20 @@ pub fn render(report: &FileDiagnostics, style: Style) -> String {
         std::borrow::Cow::Borrowed(_) => report.source.shared_text(),
         std::borrow::Cow::Owned(clean) => clean.into(),
     };
-    let source = NamedSource::new(printable(report.source.name()), text);
+    let lone_cr = text
+        .match_indices('\r')
+        .any(|(i, _)| !text[i + 1..].starts_with('\n'));
+    let source = Windowed {
+        file: report.source.clone(),
+        named: NamedSource::new(printable(report.source.name()), Arc::clone(&text)),
+        text,
+        lone_cr,
+    };
     for diagnostic in &report.diagnostics {
         let drawn = drawable(report.source.text(), diagnostic);
         let view = View {
             diagnostic,
-            source: drawn.then(|| source.clone()),
+            source: drawn.then_some(&source),
         };
         if handler.render_report(&mut out, &view).is_err() {
             out.push_str(&format!(

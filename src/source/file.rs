@@ -107,6 +107,21 @@ impl SourceFile {
         std::sync::Arc::clone(&self.text)
     }
 
+    /// The 0-based line of a byte offset.
+    pub fn line_index(&self, offset: usize) -> usize {
+        self.line_starts
+            .partition_point(|&start| start <= offset.min(self.text.len()))
+            - 1
+    }
+
+    /// The byte offset where a 0-based line starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
     /// The 1-based line and 1-based column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());

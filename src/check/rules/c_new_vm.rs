@@ -11,7 +11,7 @@
 use super::{Finding, Rule};
 use crate::check::facts::RestoreFacts;
 use crate::diagnostic::{RuleInfo, Severity};
-use crate::model::{Os, RestoreMode, arm_id_name, arm_id_segment, same_arm_id};
+use crate::model::{Os, RestoreMode, arm_id_name, arm_id_segment};
 use crate::source::escape_pointer_token;
 
 const SPECIAL_CONFIGURATIONS: &str = "https://learn.microsoft.com/azure/backup/backup-azure-arm-restore-vms#restore-vms-with-special-configurations";
@@ -205,16 +205,10 @@ fn name_exists(facts: &RestoreFacts<'_>) -> Option<Finding> {
         .inventory
         .resource_group_by_id(group)
         .is_some_and(|g| g.has_name(name));
-    // A VM's id starts with its resource group's id.
-    let a_vm_there = facts.inventory.virtual_machines.iter().any(|vm| {
-        vm.exists
-            && vm.name.eq_ignore_ascii_case(name)
-            && vm
-                .id
-                .get(..group.len())
-                .is_some_and(|prefix| same_arm_id(prefix, group))
-            && vm.id[group.len()..].starts_with("/providers/")
-    });
+    let a_vm_there = facts
+        .inventory
+        .vms_in_group_named(group, name)
+        .any(|vm| vm.exists);
     if !(listed || a_vm_there) {
         return None;
     }

@@ -93,6 +93,21 @@ pub struct Inventory {
     /// The regional vCPU quotas.
     #[serde(default)]
     pub quotas: Vec<Quota>,
+    /// Lookups by id and name, built on first use: a 10,000-node plan
+    /// against a 10,000-VM estate must not scan the estate per node.
+    #[serde(skip)]
+    index: std::sync::OnceLock<Index>,
+}
+
+/// Positions in the inventory's lists, by lower-cased ARM id (ARM ids and
+/// VM names compare without case).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Index {
+    vms: std::collections::HashMap<String, usize>,
+    vms_by_group_and_name: std::collections::HashMap<(String, String), Vec<usize>>,
+    /// (vault position, VM id) → protected item position.
+    items: std::collections::HashMap<(usize, String), usize>,
+    vaults: std::collections::HashMap<String, usize>,
 }
 
 impl Inventory {
@@ -145,16 +160,80 @@ impl Inventory {
         found
     }
 
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| {
+            let mut index = Index::default();
+            for (position, vm) in self.virtual_machines.iter().enumerate() {
+                index
+                    .vms
+                    .entry(vm.id.to_ascii_lowercase())
+                    .or_insert(position);
+                if let Some(group) = vm.id.to_ascii_lowercase().split("/providers/").next() {
+                    index
+                        .vms_by_group_and_name
+                        .entry((group.to_owned(), vm.name.to_ascii_lowercase()))
+                        .or_default()
+                        .push(position);
+                }
+            }
+            for (v, vault) in self.vaults.iter().enumerate() {
+                index
+                    .vaults
+                    .entry(vault.id.to_ascii_lowercase())
+                    .or_insert(v);
+                for (i, item) in vault.protected_items.iter().enumerate() {
+                    index
+                        .items
+                        .entry((v, item.vm.to_ascii_lowercase()))
+                        .or_insert(i);
+                }
+            }
+            index
+        })
+    }
+
     /// The vault with this ARM id (compared case-insensitively, see [`same_arm_id`]).
     pub fn vault_by_id(&self, id: &str) -> Option<&InventoryVault> {
-        self.vaults.iter().find(|vault| same_arm_id(&vault.id, id))
+        let position = *self.index().vaults.get(&id.to_ascii_lowercase())?;
+        self.vaults.get(position)
     }
 
     /// The VM with this ARM id (compared case-insensitively, see [`same_arm_id`]).
     pub fn vm_by_id(&self, id: &str) -> Option<&VirtualMachine> {
-        self.virtual_machines
+        let position = *self.index().vms.get(&id.to_ascii_lowercase())?;
+        self.virtual_machines.get(position)
+    }
+
+    /// The protected item of the VM with this ARM id in the vault with this ARM id.
+    pub fn protected_item_in(&self, vault_id: &str, vm_id: &str) -> Option<&ProtectedItem> {
+        let vault = *self.index().vaults.get(&vault_id.to_ascii_lowercase())?;
+        let item = *self
+            .index()
+            .items
+            .get(&(vault, vm_id.to_ascii_lowercase()))?;
+        self.vaults.get(vault)?.protected_items.get(item)
+    }
+
+    /// The VMs named `name` (without case) in the resource group with this ARM id.
+    pub fn vms_in_group_named<'a>(
+        &'a self,
+        group_id: &str,
+        name: &str,
+    ) -> impl Iterator<Item = &'a VirtualMachine> + 'a {
+        let key = (
+            group_id
+                .to_ascii_lowercase()
+                .trim_end_matches('/')
+                .to_owned(),
+            name.to_ascii_lowercase(),
+        );
+        self.index()
+            .vms_by_group_and_name
+            .get(&key)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
             .iter()
-            .find(|vm| same_arm_id(&vm.id, id))
+            .filter_map(|position| self.virtual_machines.get(*position))
     }
 
     /// The first VM in file order named `name`; Azure VM names compare
