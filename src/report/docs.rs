@@ -191,6 +191,17 @@ pub fn schema_reference(schema: &Value, title: &str, source_path: &str) -> Strin
     out
 }
 
+/// An example: the broken file, then what restoreplan says of it.
+fn write_example(out: &mut String, example: &Example) {
+    let _ = writeln!(
+        out,
+        "Example (`{}`):\n\n```yaml\n{}\n```\n\n```text\n{}\n```\n",
+        example.path,
+        printable(example.text.trim_end()),
+        printable(example.rendered.trim_end())
+    );
+}
+
 fn printable(text: &str) -> String {
     text.replace('\0', "␀")
 }
@@ -246,13 +257,7 @@ pub fn diagnostics_reference(examples: &[Example]) -> String {
             info.fix
         );
         if let Some(example) = examples.iter().find(|e| e.code == info.code) {
-            let _ = writeln!(
-                out,
-                "Example (`{}`):\n\n```yaml\n{}\n```\n\n```text\n{}\n```\n",
-                example.path,
-                printable(example.text.trim_end()),
-                printable(example.rendered.trim_end())
-            );
+            write_example(&mut out, example);
         }
     }
     out
@@ -302,13 +307,7 @@ pub fn rules_reference(rules: &[&crate::diagnostic::RuleInfo], examples: &[Examp
             .iter()
             .find(|e| e.code.rule().is_some_and(|r| r.id == rule.id))
         {
-            let _ = writeln!(
-                out,
-                "Example (`{}`):\n\n```yaml\n{}\n```\n\n```text\n{}\n```\n",
-                example.path,
-                printable(example.text.trim_end()),
-                printable(example.rendered.trim_end())
-            );
+            write_example(&mut out, example);
         }
     }
     out
