@@ -93,6 +93,8 @@ pub struct LoadedInventory {
     pub report: FileDiagnostics,
     /// The typed inventory, when the file has no errors.
     pub inventory: Option<Inventory>,
+    /// The parsed document, when the inventory loaded; for later diagnostics.
+    pub document: Option<Document>,
 }
 
 /// Loads and schema-checks an inventory from a source file whose byte-level
@@ -101,6 +103,7 @@ pub fn load_inventory(source: SourceFile, byte_problems: Vec<Diagnostic>) -> Loa
     let failed = |source, document: Option<&Document>, diagnostics| LoadedInventory {
         report: FileDiagnostics::new(source, document, diagnostics),
         inventory: None,
+        document: None,
     };
     if !byte_problems.is_empty() {
         return failed(source, None, byte_problems);
@@ -123,6 +126,7 @@ pub fn load_inventory(source: SourceFile, byte_problems: Vec<Diagnostic>) -> Loa
         Ok(inventory) => LoadedInventory {
             report: FileDiagnostics::new(source, Some(&document), Vec::new()),
             inventory: Some(inventory),
+            document: Some(document),
         },
         Err(diagnostic) => failed(source, Some(&document), vec![diagnostic]),
     }

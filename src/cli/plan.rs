@@ -165,11 +165,16 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
         Format::Sarif => print(&sarif::render(std::slice::from_ref(&report))),
         Format::Github => print(&github::render(std::slice::from_ref(&report))),
     }
-    if errors > 0 || (args.strict && warnings > 0) {
+    let outcome = if errors > 0 || (args.strict && warnings > 0) {
         Outcome::Problems
     } else {
         Outcome::Success
-    }
+    };
+    super::keep_until_exit(run);
+    super::keep_until_exit(expanded);
+    super::keep_until_exit(inventory);
+    super::keep_until_exit(validated);
+    outcome
 }
 
 /// Whether a `run` program exists on this machine: a path is looked up from
