@@ -178,7 +178,7 @@ impl Code {
 catalogue! {
     FileTooLarge => "RP001", "file-too-large", Error,
         "The file is too large: over 16 MiB, or over 1,000,000 YAML nodes.",
-        "Split the plan into several plans, or remove generated content.";
+        "Split the plan into several plans, or export a leaner inventory; remove generated content.";
     NotUtf8 => "RP002", "not-utf8", Error,
         "The file is not valid UTF-8 text.",
         "Save the file as UTF-8 (without a byte-order mark in the middle of the file).";
