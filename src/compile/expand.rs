@@ -175,6 +175,10 @@ pub fn expand(plan: &Plan, graph: &RestoreGraph, inventory: &Inventory) -> Expan
 struct VmIndex<'a> {
     by_id: HashMap<String, &'a VirtualMachine>,
     by_region_and_name: HashMap<(String, String), Vec<&'a VirtualMachine>>,
+    /// (region, tag name, tag value) → VMs, in file order: a `select:` by
+    /// tags starts from its rarest tag instead of every VM of the region.
+    by_region_and_tag: HashMap<(String, String, String), Vec<&'a VirtualMachine>>,
+    by_region: HashMap<String, Vec<&'a VirtualMachine>>,
 }
 
 impl<'a> VmIndex<'a> {
@@ -182,6 +186,8 @@ impl<'a> VmIndex<'a> {
         let mut index = VmIndex {
             by_id: HashMap::new(),
             by_region_and_name: HashMap::new(),
+            by_region_and_tag: HashMap::new(),
+            by_region: HashMap::new(),
         };
         for vm in &inventory.virtual_machines {
             index.by_id.entry(vm.id.to_lowercase()).or_insert(vm);
@@ -190,8 +196,39 @@ impl<'a> VmIndex<'a> {
                 .entry((vm.region.to_lowercase(), vm.name.to_lowercase()))
                 .or_default()
                 .push(vm);
+            index
+                .by_region
+                .entry(vm.region.to_lowercase())
+                .or_default()
+                .push(vm);
+            for (name, value) in &vm.tags {
+                index
+                    .by_region_and_tag
+                    .entry((vm.region.to_lowercase(), name.to_lowercase(), value.clone()))
+                    .or_default()
+                    .push(vm);
+            }
         }
         index
+    }
+
+    /// The VMs of a region that a selector could match, in file order: those
+    /// with its rarest tag, or every VM of the region for a selector without tags.
+    fn candidates(&self, region: &str, select: &Selector) -> &[&'a VirtualMachine] {
+        let region = region.to_lowercase();
+        let by_tag = select
+            .tags
+            .iter()
+            .map(|(name, value)| {
+                self.by_region_and_tag
+                    .get(&(region.clone(), name.to_lowercase(), value.clone()))
+                    .map_or(&[][..], Vec::as_slice)
+            })
+            .min_by_key(|vms| vms.len());
+        match by_tag {
+            Some(vms) => vms,
+            None => self.by_region.get(&region).map_or(&[][..], Vec::as_slice),
+        }
     }
 }
 
@@ -277,7 +314,12 @@ fn source_vms<'a>(
     let Some(select) = select else {
         return Err(Vec::new());
     };
-    let chosen: Vec<&VirtualMachine> = in_region().filter(|vm| selects(select, vm)).collect();
+    let chosen: Vec<&VirtualMachine> = vms
+        .candidates(&vault.region, select)
+        .iter()
+        .copied()
+        .filter(|vm| selects(select, vm))
+        .collect();
     if chosen.is_empty() {
         return Err(vec![
             Diagnostic::new(
