@@ -86,6 +86,15 @@ fn every_example_graph_is_stable() {
     );
 }
 
+/// The wave of the node with this id.
+fn wave_of(graph: &restoreplan::compile::RestoreGraph, id: &str) -> usize {
+    let index = graph
+        .nodes()
+        .position(|n| n.id == id)
+        .unwrap_or_else(|| panic!("no node `{id}`"));
+    graph.wave(index)
+}
+
 #[test]
 fn three_tier_app_has_six_waves() {
     // db → app, api → web → smoke → go-live → dns
@@ -93,13 +102,7 @@ fn three_tier_app_has_six_waves() {
     let compiled = validated.graph.expect("the plan compiles");
     assert_eq!(compiled.node_count(), 7);
     assert_eq!(compiled.wave_count(), 6);
-    let wave_of = |id: &str| {
-        let index = compiled
-            .nodes()
-            .position(|n| n.id == id)
-            .unwrap_or_else(|| panic!("no node `{id}`"));
-        compiled.wave(index)
-    };
+    let wave_of = |id: &str| wave_of(&compiled, id);
     assert_eq!(wave_of("db"), 0);
     assert_eq!(wave_of("app"), 1);
     assert_eq!(wave_of("api"), 1);
@@ -116,13 +119,7 @@ fn region_failover_has_eleven_waves() {
     let compiled = validated.graph.expect("the plan compiles");
     assert_eq!(compiled.node_count(), 15);
     assert_eq!(compiled.wave_count(), 11);
-    let wave_of = |id: &str| {
-        let index = compiled
-            .nodes()
-            .position(|n| n.id == id)
-            .unwrap_or_else(|| panic!("no node `{id}`"));
-        compiled.wave(index)
-    };
+    let wave_of = |id: &str| wave_of(&compiled, id);
     assert_eq!(wave_of("redis"), 0);
     assert_eq!(wave_of("cache-ready"), 1);
     assert_eq!(wave_of("app"), 4);

@@ -102,9 +102,12 @@ fn fail(message: &str) -> Outcome {
     Outcome::Failure
 }
 
-/// Reads and loads an inventory. `Ok(None)` when it has errors, which have
-/// been printed to stderr (stdout is for the command's result).
-fn read_inventory(path: &str) -> Result<Option<crate::model::Inventory>, String> {
+/// Reads and loads an inventory, with its source (for the resolved plan's
+/// hash). `Ok(None)` when it has errors, which have been printed to stderr
+/// (stdout is for the command's result).
+fn read_inventory(
+    path: &str,
+) -> Result<Option<(crate::model::Inventory, crate::source::SourceFile)>, String> {
     let (source, byte_problems) = crate::source::SourceFile::read(path)
         .map_err(|error| format!("cannot read `{path}`: {error}"))?;
     let loaded = crate::pipeline::load_inventory(source, byte_problems);
@@ -113,7 +116,9 @@ fn read_inventory(path: &str) -> Result<Option<crate::model::Inventory>, String>
         eprint!("{}", crate::report::human::render(&loaded.report, style));
     }
     keep_until_exit(loaded.document);
-    Ok(loaded.inventory)
+    Ok(loaded
+        .inventory
+        .map(|inventory| (inventory, loaded.report.source)))
 }
 
 /// Leaves a large tree for the operating system to reclaim when the process

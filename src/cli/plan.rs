@@ -91,12 +91,11 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
             return fail("no inventory: give `--inventory FILE`, or `inventory:` in the plan");
         }
     };
-    let inventory = match read_inventory(&inventory_path) {
-        Ok(Some(inventory)) => inventory,
+    let (inventory, inventory_source) = match read_inventory(&inventory_path) {
+        Ok(Some(loaded)) => loaded,
         Ok(None) => return Outcome::Problems,
         Err(message) => return fail(&message),
     };
-    let inventory_text = std::fs::read_to_string(&inventory_path).unwrap_or_default();
     let Some((Some(expanded), expansion)) =
         expand_plan(&validated, &inventory).filter(|(_, r)| r.errors() == 0)
     else {
@@ -125,7 +124,7 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
         validated.document.as_ref(),
         findings,
     );
-    let hash = fingerprint(validated.report.source.text(), &inventory_text);
+    let hash = fingerprint(validated.report.source.text(), inventory_source.text());
     let resolved = resolve_plan(plan, &expanded, &inventory, &run, hash, at);
     let (errors, warnings) = (report.errors(), report.warnings());
     if let Some(out) = &args.out {

@@ -1,6 +1,6 @@
 //! Catalogue section B: replace existing (`as: replace-existing`, OriginalLocation).
 
-use super::{Finding, Rule};
+use super::{Finding, Rule, at_mode};
 use crate::check::facts::RestoreFacts;
 use crate::diagnostic::{RuleInfo, Severity};
 use crate::model::RestoreMode;
@@ -112,14 +112,6 @@ pub(super) const RULES: &[Rule] = &[
 
 fn replacing(facts: &RestoreFacts<'_>) -> bool {
     facts.resolved.mode == RestoreMode::ReplaceExisting
-}
-
-fn at_mode(facts: &RestoreFacts<'_>, message: String, label: &str) -> Option<Finding> {
-    Some(Finding {
-        message,
-        pointer: facts.field("as"),
-        label: label.to_owned(),
-    })
 }
 
 fn vm_must_exist(facts: &RestoreFacts<'_>) -> Option<Finding> {

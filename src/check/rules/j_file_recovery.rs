@@ -1,6 +1,6 @@
 //! Catalogue section J: file (item-level) recovery (`as: files`).
 
-use super::{Finding, Rule};
+use super::{Finding, Rule, at_mode};
 use crate::check::facts::RestoreFacts;
 use crate::diagnostic::{RuleInfo, Severity};
 use crate::model::{
@@ -112,14 +112,6 @@ pub(super) const RULES: &[Rule] = &[
 
 fn recovering_files(facts: &RestoreFacts<'_>) -> bool {
     facts.resolved.mode == RestoreMode::Files
-}
-
-fn at_mode(facts: &RestoreFacts<'_>, message: String, label: &str) -> Option<Finding> {
-    Some(Finding {
-        message,
-        pointer: facts.field("as"),
-        label: label.to_owned(),
-    })
 }
 
 /// The security type at backup time when the recovery point records it, else the VM's.

@@ -69,6 +69,15 @@ pub fn catalogue() -> Vec<&'static RuleInfo> {
     infos
 }
 
+/// A finding about the restore's mode (`as:`), where most rules point.
+pub(super) fn at_mode(facts: &RestoreFacts<'_>, message: String, label: &str) -> Option<Finding> {
+    Some(Finding {
+        message,
+        pointer: facts.field("as"),
+        label: label.to_owned(),
+    })
+}
+
 /// A diagnostic for a finding of a rule.
 pub fn diagnostic(info: &'static RuleInfo, finding: Finding) -> Diagnostic {
     Diagnostic::new(Code::Rule(info), finding.message)
