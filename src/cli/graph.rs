@@ -45,7 +45,7 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
         None => validated.graph.clone(),
         Some(path) => {
             let inventory = match read_inventory(path) {
-                Ok(Some((inventory, _))) => inventory,
+                Ok(Some(inventory)) => inventory,
                 Ok(None) => return Outcome::Problems,
                 Err(message) => return fail(&message),
             };

@@ -102,23 +102,27 @@ fn fail(message: &str) -> Outcome {
     Outcome::Failure
 }
 
-/// Reads and loads an inventory, with its source (for the resolved plan's
-/// hash). `Ok(None)` when it has errors, which have been printed to stderr
-/// (stdout is for the command's result).
-fn read_inventory(
-    path: &str,
-) -> Result<Option<(crate::model::Inventory, crate::source::SourceFile)>, String> {
+/// Reads and loads an inventory. `Ok(None)` when it has errors, which have
+/// been printed to stderr (stdout is for the command's result).
+fn read_inventory(path: &str) -> Result<Option<crate::model::Inventory>, String> {
     let (source, byte_problems) = crate::source::SourceFile::read(path)
         .map_err(|error| format!("cannot read `{path}`: {error}"))?;
-    let loaded = crate::pipeline::load_inventory(source, byte_problems);
+    Ok(inventory_or_report(crate::pipeline::load_inventory(
+        source,
+        byte_problems,
+    )))
+}
+
+/// The inventory that was loaded, or `None` after printing to stderr why it could not be.
+fn inventory_or_report(
+    loaded: crate::pipeline::LoadedInventory,
+) -> Option<crate::model::Inventory> {
     if loaded.inventory.is_none() {
         let style = crate::report::human::Style::plain();
         eprint!("{}", crate::report::human::render(&loaded.report, style));
     }
     keep_until_exit(loaded.document);
-    Ok(loaded
-        .inventory
-        .map(|inventory| (inventory, loaded.report.source)))
+    loaded.inventory
 }
 
 /// Leaves a large tree for the operating system to reclaim when the process

@@ -1,11 +1,13 @@
 //! `restoreplan plan <PLAN> --inventory <FILE> [--at TIME] [--format …] [--out resolved.json]`
 
-use super::{Outcome, fail, print, read_and_validate, read_inventory};
+use super::{Outcome, fail, inventory_or_report, print};
 use crate::check::dry_run;
 use crate::check::resolved::{fingerprint, resolve_plan};
 use crate::diagnostic::FileDiagnostics;
-use crate::pipeline::expand_plan;
+use crate::pipeline::{LoadedInventory, expand_plan, load_inventory, validate_plan};
 use crate::report::{github, graph, human, json, plan as plan_report, sarif};
+use crate::schema::SchemaKind;
+use crate::source::SourceFile;
 use clap::ValueEnum;
 use std::path::{Path, PathBuf};
 
@@ -70,31 +72,46 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
             ));
         }
     };
-    let validated = match read_and_validate(&args.plan) {
-        Ok(validated) => validated,
-        Err(message) => return fail(&message),
+    let (plan_source, plan_byte_problems) = match SourceFile::read(&args.plan) {
+        Ok(read) => read,
+        Err(error) => return fail(&format!("cannot read `{}`: {error}", args.plan)),
     };
+    let plan_text = plan_source.text();
+    // A large estate's inventory takes most of a dry run, and loading it does
+    // not depend on the plan unless the plan names it: load both at once.
+    let (validated, early_inventory) = std::thread::scope(|scope| {
+        let early = args
+            .inventory
+            .as_deref()
+            .map(|path| scope.spawn(|| load_inventory_and_hash(path, plan_text)));
+        let validated = validate_plan(plan_source.clone(), plan_byte_problems);
+        SchemaKind::Inventory.prepare();
+        (validated, early.map(joined))
+    });
     if validated.report.errors() > 0 {
         print_problems(validated.report, args.format, style);
         return Outcome::Problems;
     }
-    let declared = validated.plan.as_ref().and_then(|p| p.inventory.as_deref());
-    let inventory_path = match (&args.inventory, declared) {
-        (Some(path), _) => path.clone(),
-        (None, Some(relative)) => Path::new(&args.plan)
-            .parent()
-            .unwrap_or(Path::new(""))
-            .join(relative)
-            .to_string_lossy()
-            .into_owned(),
-        (None, None) => {
-            return fail("no inventory: give `--inventory FILE`, or `inventory:` in the plan");
+    let loaded = match early_inventory {
+        Some(loaded) => loaded,
+        None => {
+            let declared = validated.plan.as_ref().and_then(|p| p.inventory.as_deref());
+            let Some(relative) = declared else {
+                return fail("no inventory: give `--inventory FILE`, or `inventory:` in the plan");
+            };
+            let path = Path::new(&args.plan)
+                .parent()
+                .unwrap_or(Path::new(""))
+                .join(relative);
+            load_inventory_and_hash(&path.to_string_lossy(), plan_text)
         }
     };
-    let (inventory, inventory_source) = match read_inventory(&inventory_path) {
-        Ok(Some(loaded)) => loaded,
-        Ok(None) => return Outcome::Problems,
+    let (loaded, hash) = match loaded {
+        Ok(loaded) => loaded,
         Err(message) => return fail(&message),
+    };
+    let Some(inventory) = inventory_or_report(loaded) else {
+        return Outcome::Problems;
     };
     let Some((Some(expanded), expansion)) =
         expand_plan(&validated, &inventory).filter(|(_, r)| r.errors() == 0)
@@ -124,7 +141,6 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
         validated.document.as_ref(),
         findings,
     );
-    let hash = fingerprint(validated.report.source.text(), inventory_source.text());
     let resolved = resolve_plan(plan, &expanded, &inventory, &run, hash, at);
     let (errors, warnings) = (report.errors(), report.warnings());
     if let Some(out) = &args.out {
@@ -174,6 +190,28 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
     super::keep_until_exit(inventory);
     super::keep_until_exit(validated);
     outcome
+}
+
+/// Loads the inventory at `path` and, on a second thread, hashes it with the
+/// plan's text for the resolved plan.
+fn load_inventory_and_hash(
+    path: &str,
+    plan_text: &str,
+) -> Result<(LoadedInventory, String), String> {
+    let (source, byte_problems) =
+        SourceFile::read(path).map_err(|error| format!("cannot read `{path}`: {error}"))?;
+    Ok(std::thread::scope(|scope| {
+        let hash = scope.spawn(|| fingerprint(plan_text, source.text()));
+        let loaded = load_inventory(source.clone(), byte_problems);
+        (loaded, joined(hash))
+    }))
+}
+
+/// The result of a finished scoped thread; a panic there goes on here.
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// Whether a `run` program exists on this machine: a path is looked up from

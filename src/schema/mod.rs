@@ -41,6 +41,12 @@ impl SchemaKind {
         &self.compiled().schema
     }
 
+    /// Compiles the schema now rather than on first use, so that a caller can
+    /// pay for it on one thread while another is still parsing the document.
+    pub fn prepare(self) {
+        self.compiled();
+    }
+
     fn compiled(self) -> &'static Compiled {
         static PLAN: OnceLock<Compiled> = OnceLock::new();
         static INVENTORY: OnceLock<Compiled> = OnceLock::new();

@@ -400,12 +400,12 @@ impl Builder {
             Body::Mapping { members, key } => {
                 let (key, key_span) = key.take().expect("invariant: a value follows its key");
                 // A duplicate key keeps its first value and span: the error names both.
-                if !members.contains_key(&key) {
+                if let serde_json::map::Entry::Vacant(member) = members.entry(key) {
                     let span = self
                         .spans
                         .collection(NodeSpan::new(Some(key_span), node.span), children);
                     frame.children.push(span);
-                    members.insert(key, node.value);
+                    member.insert(node.value);
                 }
             }
         }
