@@ -81,6 +81,16 @@ pub enum Code {
     UnusedDeclaration,
     /// The plan passed the schema but could not be read into the model.
     Internal,
+    /// The run journal or lock file cannot be written or read.
+    JournalIo,
+    /// A line of the run journal, other than the last, cannot be read.
+    JournalCorrupt,
+    /// The last line of the run journal was torn by a crash and is ignored.
+    JournalTorn,
+    /// Another `apply` of the plan holds the lock.
+    PlanLocked,
+    /// A lock left by a run that is gone was taken over.
+    StaleLock,
     /// A finding of the dry run: an Azure restore limitation or a fact of the estate.
     Rule(&'static RuleInfo),
 }
@@ -287,4 +297,19 @@ catalogue! {
     Internal => "RP099", "internal", Error,
         "restoreplan failed on a file that passed its schema; this is a bug in restoreplan.",
         "Report the file and the message to the restoreplan maintainers.";
+    JournalIo => "EX100", "journal-io", Error,
+        "The run folder's journal or lock file cannot be written or read, so the run cannot be recorded safely.",
+        "Check that the state folder (`--state-dir`, default `.restoreplan/`) exists, is writable and its disk is not full.";
+    JournalCorrupt => "EX101", "journal-corrupt", Error,
+        "A line of the run journal other than the last cannot be read: the file was changed or damaged after it was written.",
+        "Restore `journal.jsonl` from a backup, or start a new run; never edit a journal by hand.";
+    JournalTorn => "EX102", "journal-torn", Warning,
+        "The journal's last line is incomplete: the run crashed while writing it. The event it held never took effect.",
+        "Nothing to do: the line is cut off and the run resumes from the last complete event.";
+    PlanLocked => "EX103", "plan-locked", Error,
+        "Another `apply` of this plan is running (or holds its lock on another machine).",
+        "Wait for the other run to finish; if it is certainly gone, run again with `--force-unlock`.";
+    StaleLock => "EX104", "stale-lock", Warning,
+        "The plan's lock belonged to a run that is no longer running, and was taken over.",
+        "Nothing to do; the message names the earlier run, which can be resumed from its journal.";
 }

@@ -1,0 +1,8 @@
+//! Execution: the run's durable record and the guard against two operators.
+//! The journal is written before each action it records, so that a run can be
+//! resumed after any crash without restoring anything twice; the lock keeps a
+//! second `apply` of the same plan from starting while one is running.
+
+pub mod journal;
+pub mod lock;
+pub mod state;
