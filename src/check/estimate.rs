@@ -6,6 +6,7 @@
 //! `maxParallel` at once. Never sleeps; nothing here reads the wall clock.
 
 use crate::compile::RestoreGraph;
+use crate::compile::dispatch::{Dispatcher, Ending};
 use crate::model::{Duration, Estimates, RestoreMode, TierKind};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -118,33 +119,13 @@ pub struct Schedule {
 /// Plays the scheduler's policy out on a virtual clock.
 pub fn simulate(graph: &RestoreGraph, durations: &[Duration], max_parallel: usize) -> Schedule {
     let count = graph.node_count();
-    let max_parallel = max_parallel.max(1);
     let order: Vec<usize> = graph.topological_order().collect();
-    let mut priority = vec![0; count];
-    for (rank, &node) in order.iter().enumerate() {
-        priority[node] = rank;
-    }
-    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); count];
-    let mut waiting: Vec<usize> = Vec::with_capacity(count);
-    for node in 0..count {
-        let dependencies = graph.dependencies(node);
-        waiting.push(dependencies.len());
-        for dependency in dependencies {
-            dependents[dependency].push(node);
-        }
-    }
-    let mut ready: BinaryHeap<Reverse<(usize, usize)>> = (0..count)
-        .filter(|n| waiting[*n] == 0)
-        .map(|n| Reverse((priority[n], n)))
-        .collect();
+    let mut dispatcher = Dispatcher::new(graph, max_parallel);
     let mut running: BinaryHeap<Reverse<(u64, usize)>> = BinaryHeap::new();
     let (mut start, mut finish) = (vec![0u64; count], vec![0u64; count]);
     let mut now = 0u64;
     loop {
-        while running.len() < max_parallel {
-            let Some(Reverse((_, node))) = ready.pop() else {
-                break;
-            };
+        while let Some(node) = dispatcher.start_next() {
             start[node] = now;
             running.push(Reverse((
                 now.saturating_add(durations[node].as_secs()),
@@ -162,12 +143,7 @@ pub fn simulate(graph: &RestoreGraph, durations: &[Duration], max_parallel: usiz
             }
             running.pop();
             finish[node] = end;
-            for &dependent in &dependents[node] {
-                waiting[dependent] -= 1;
-                if waiting[dependent] == 0 {
-                    ready.push(Reverse((priority[dependent], dependent)));
-                }
-            }
+            dispatcher.finish(node, Ending::Succeeded);
         }
     }
     let (critical_length, critical_path) = critical_path(graph, durations, &order);

@@ -3,6 +3,7 @@
 //! graph acyclic. Every problem is collected; none stops the others.
 
 mod cycles;
+pub mod dispatch;
 mod edges;
 mod expand;
 mod graph;
