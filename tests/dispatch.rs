@@ -123,6 +123,60 @@ fn a_resumed_run_skips_what_succeeded_and_reattaches_what_was_submitted() {
     );
 }
 
+#[test]
+fn a_plan_gets_a_pool_per_vault_and_per_subscription() {
+    let sub = |n: u8| format!("/subscriptions/0000000{n}-0000-4000-8000-000000000000");
+    let vault = |n: u8, name: &str| {
+        format!(
+            "{}/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/{name}",
+            sub(n)
+        )
+    };
+    let mut text = format!(
+        "apiVersion: restoreplan/v1\nkind: RestorePlan\nmetadata: {{ name: pools }}\n\
+         execution: {{ maxParallel: 10, maxParallelPerVault: 2, maxParallelPerSubscription: 3 }}\n\
+         vaults:\n  a: {{ id: {} }}\n  b: {{ id: {} }}\n  c: {{ id: {} }}\nsteps:\n",
+        vault(1, "rsv-a"),
+        vault(1, "rsv-b"),
+        vault(2, "rsv-c"),
+    );
+    // a a a b b c: rsv-a and rsv-b share subscription 1.
+    for (i, v) in ["a", "a", "a", "b", "b", "c"].iter().enumerate() {
+        text.push_str(&format!(
+            "  - {{ id: r{i}, restore: {{ vm: vm-{i}, as: replace-existing, vault: {v} }} }}\n"
+        ));
+    }
+    let validated = validate_plan(SourceFile::from_text("pools.yaml", text), Vec::new());
+    assert_eq!(
+        validated.report.errors(),
+        0,
+        "{:?}",
+        validated.report.diagnostics
+    );
+    let (plan, graph) = (
+        validated.plan.expect("plan"),
+        validated.graph.expect("graph"),
+    );
+    let mut dispatcher = Dispatcher::for_plan(&plan, &graph);
+    // Two of vault a, then subscription 1 has room for one of vault b; vault c is elsewhere.
+    assert_eq!(drain(&mut dispatcher), vec![0, 1, 3, 5]);
+    dispatcher.finish(3, Ending::Succeeded);
+    assert_eq!(drain(&mut dispatcher), vec![4]);
+    assert_eq!(
+        drain(&mut dispatcher),
+        Vec::<usize>::new(),
+        "subscription 1 is full"
+    );
+    dispatcher.finish(5, Ending::Succeeded);
+    assert_eq!(
+        drain(&mut dispatcher),
+        Vec::<usize>::new(),
+        "vault c frees no room in subscription 1"
+    );
+    dispatcher.finish(0, Ending::Succeeded);
+    assert_eq!(drain(&mut dispatcher), vec![2]);
+}
+
 proptest! {
     // Whatever the graph, the limits and the endings: no node starts before
     // its dependencies ended, no limit is ever exceeded, and every node ends

@@ -118,9 +118,18 @@ pub struct Schedule {
 
 /// Plays the scheduler's policy out on a virtual clock.
 pub fn simulate(graph: &RestoreGraph, durations: &[Duration], max_parallel: usize) -> Schedule {
+    simulate_with(graph, durations, Dispatcher::new(graph, max_parallel))
+}
+
+/// Plays a dispatcher's policy out on a virtual clock: every node takes its
+/// duration and succeeds.
+pub fn simulate_with(
+    graph: &RestoreGraph,
+    durations: &[Duration],
+    mut dispatcher: Dispatcher,
+) -> Schedule {
     let count = graph.node_count();
     let order: Vec<usize> = graph.topological_order().collect();
-    let mut dispatcher = Dispatcher::new(graph, max_parallel);
     let mut running: BinaryHeap<Reverse<(u64, usize)>> = BinaryHeap::new();
     let (mut start, mut finish) = (vec![0u64; count], vec![0u64; count]);
     let mut now = 0u64;

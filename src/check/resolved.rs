@@ -4,8 +4,9 @@
 //! tool version. `plan --out` writes it; `apply` will execute exactly it.
 
 use super::DryRun;
-use super::estimate::{DurationModel, Schedule, simulate};
+use super::estimate::{DurationModel, Schedule, simulate_with};
 use crate::compile::RestoreGraph;
+use crate::compile::dispatch::Dispatcher;
 use crate::model::{Duration, Inventory, Plan, StepKind, TierKind};
 use jiff::Timestamp;
 use serde::Serialize;
@@ -157,10 +158,9 @@ fn disk_size(
         .map_or(0, |vm| vm.disks.iter().filter_map(|d| d.size_gib).sum())
 }
 
-/// The plan's schedule under its own `maxParallel` (10 when unset, as the schema says).
+/// The plan's schedule under its own `execution` limits.
 pub fn schedule(plan: &Plan, graph: &RestoreGraph, durations: &[Duration]) -> Schedule {
-    let max_parallel = plan.execution.max_parallel.unwrap_or(10) as usize;
-    simulate(graph, durations, max_parallel)
+    simulate_with(graph, durations, Dispatcher::for_plan(plan, graph))
 }
 
 /// Puts the resolved plan together.

@@ -9,7 +9,8 @@
 //! and says how each one ended.
 
 use super::RestoreGraph;
-use std::collections::BTreeSet;
+use crate::model::Plan;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What a failed node does to the rest of the run (the plan's `onFailure`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +104,58 @@ impl Dispatcher {
             aborted: false,
             settled: vec![false; count],
         }
+    }
+
+    /// The dispatcher a plan's `execution` settings ask for: `maxParallel`
+    /// (10 when unset, as the schema says), and a pool per vault and per
+    /// subscription for the restore nodes when the per-vault and
+    /// per-subscription limits are set.
+    pub fn for_plan(plan: &Plan, graph: &RestoreGraph) -> Self {
+        let execution = &plan.execution;
+        let mut dispatcher = Dispatcher::new(graph, execution.max_parallel.unwrap_or(10) as usize);
+        let restores = || {
+            (0..graph.node_count())
+                .filter_map(|node| graph.node(node).restore.as_ref().map(|r| (node, r)))
+        };
+        if let Some(capacity) = execution.max_parallel_per_vault {
+            let mut by_vault: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+            for (node, restore) in restores() {
+                by_vault
+                    .entry(restore.vault.as_str())
+                    .or_default()
+                    .push(node);
+            }
+            for (vault, members) in by_vault {
+                dispatcher = dispatcher.with_pool(
+                    Pool {
+                        name: format!("vault {vault}"),
+                        capacity: capacity as usize,
+                    },
+                    members,
+                );
+            }
+        }
+        if let Some(capacity) = execution.max_parallel_per_subscription {
+            let mut by_subscription: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+            for (node, restore) in restores() {
+                let subscription = plan
+                    .vaults
+                    .get(&restore.vault)
+                    .and_then(|vault| subscription_of(&vault.id))
+                    .unwrap_or_default();
+                by_subscription.entry(subscription).or_default().push(node);
+            }
+            for (subscription, members) in by_subscription {
+                dispatcher = dispatcher.with_pool(
+                    Pool {
+                        name: format!("subscription {subscription}"),
+                        capacity: capacity as usize,
+                    },
+                    members,
+                );
+            }
+        }
+        dispatcher
     }
 
     /// Adds a pool of limited capacity that `members` share.
@@ -241,4 +294,15 @@ impl Dispatcher {
             .map(|node| (node, SkipReason::Aborted))
             .collect()
     }
+}
+
+/// The subscription of an ARM resource id, lower-cased as ARM compares it.
+fn subscription_of(id: &str) -> Option<String> {
+    let mut segments = id.split('/').filter(|s| !s.is_empty());
+    while let Some(segment) = segments.next() {
+        if segment.eq_ignore_ascii_case("subscriptions") {
+            return segments.next().map(str::to_ascii_lowercase);
+        }
+    }
+    None
 }
