@@ -91,6 +91,18 @@ pub enum Code {
     PlanLocked,
     /// A lock left by a run that is gone was taken over.
     StaleLock,
+    /// A `run` step's program could not be started.
+    RunNotStarted,
+    /// A `run` step's program failed.
+    RunFailed,
+    /// A `check` step cannot probe.
+    CheckInvalid,
+    /// A `check` step's endpoint never answered as expected.
+    CheckFailed,
+    /// A step did not finish within its timeout.
+    StepTimeout,
+    /// A step-output reference has no value at run time.
+    ReferenceUnresolved,
     /// A finding of the dry run: an Azure restore limitation or a fact of the estate.
     Rule(&'static RuleInfo),
 }
@@ -312,4 +324,22 @@ catalogue! {
     StaleLock => "EX104", "stale-lock", Warning,
         "The plan's lock belonged to a run that is no longer running, and was taken over.",
         "Nothing to do; the message names the earlier run, which can be resumed from its journal.";
+    RunNotStarted => "EX110", "run-not-started", Error,
+        "A `run` step's program could not be started: it is not found, not executable, or the step names none.",
+        "Install the program on the machine that runs `apply`, or give its path relative to the plan's folder.";
+    RunFailed => "EX111", "run-failed", Error,
+        "A `run` step's program exited with a non-zero status or was killed; its output is kept in the run folder.",
+        "Read `steps/<step>/attempt-<n>/stderr.log` in the run folder; fix the cause and resume the run.";
+    CheckInvalid => "EX112", "check-invalid", Error,
+        "A `check` step cannot probe: it has neither `http` nor `tcp`, or no HTTP client could be made.",
+        "Give the step an `http` URL or a `tcp` address.";
+    CheckFailed => "EX113", "check-failed", Error,
+        "A `check` step's endpoint did not answer as expected before `within` ran out.",
+        "Check that the restored VM started and its network allows the probe; lengthen `within` if it needs more time.";
+    StepTimeout => "EX114", "step-timeout", Error,
+        "A step did not finish within its `timeout`; a restore's Azure job may still be running.",
+        "Look at the Azure job before resuming; lengthen the step's `timeout` if the restore needs longer.";
+    ReferenceUnresolved => "EX115", "reference-unresolved", Error,
+        "A `${{ steps.<id>.outputs.<name> }}` reference has no value when the step runs.",
+        "Reference an output the step produces (`vmId`, `vmName`, `privateIp`, `jobId`; `exitCode`, `stdout`).";
 }

@@ -1,8 +1,17 @@
-//! Execution: the run's durable record and the guard against two operators.
-//! The journal is written before each action it records, so that a run can be
-//! resumed after any crash without restoring anything twice; the lock keeps a
-//! second `apply` of the same plan from starting while one is running.
+//! Execution: the scheduler loop over a resolved plan, each step kind, the
+//! run's durable record and the guard against two operators. The journal is
+//! written before each action it records, so that a run can be resumed after
+//! any crash without restoring anything twice; the lock keeps a second
+//! `apply` of the same plan from starting while one is running.
 
+pub mod approval;
+mod attempt;
+pub mod executor;
+pub mod failure;
 pub mod journal;
 pub mod lock;
+pub mod restorer;
 pub mod state;
+pub mod steps;
+
+pub use attempt::{backoff, file_name};

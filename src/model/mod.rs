@@ -14,6 +14,6 @@ pub use inventory::*;
 pub use outline::{STEP_KINDS, StepOutline, outputs_of};
 pub use plan::*;
 pub use reference::{
-    OUTPUTS_OF_RESTORE, OUTPUTS_OF_RUN, Reference, ReferenceError, scan_references,
+    OUTPUTS_OF_RESTORE, OUTPUTS_OF_RUN, Reference, ReferenceError, scan_references, substitute,
 };
 pub use step::*;

@@ -92,22 +92,16 @@ fn scan_string(
             return;
         };
         let expression = rest[open..open + 3 + close + 2].to_owned();
-        let parts: Vec<&str> = after[..close].trim().split('.').collect();
-        let identifier = |s: &str| {
-            !s.is_empty()
-                && s.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        };
-        match parts.as_slice() {
-            ["steps", step, "outputs", output] if identifier(step) && identifier(output) => {
+        match parse_expression(&after[..close]) {
+            Some((step, output)) => {
                 found.push(Reference {
-                    step: (*step).to_owned(),
-                    output: (*output).to_owned(),
+                    step: step.to_owned(),
+                    output: output.to_owned(),
                     pointer: pointer.to_owned(),
                     expression,
                 });
             }
-            _ => errors.push(ReferenceError {
+            None => errors.push(ReferenceError {
                 pointer: pointer.to_owned(),
                 expression,
                 reason: "it is not of the form `${{ steps.<id>.outputs.<name> }}`",
@@ -115,6 +109,49 @@ fn scan_string(
         }
         rest = &after[close + 2..];
     }
+}
+
+/// The step and output named inside `${{ … }}`, if it is a reference.
+fn parse_expression(inner: &str) -> Option<(&str, &str)> {
+    let identifier = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
+    let parts: Vec<&str> = inner.trim().split('.').collect();
+    match parts.as_slice() {
+        ["steps", step, "outputs", output] if identifier(step) && identifier(output) => {
+            Some((step, output))
+        }
+        _ => None,
+    }
+}
+
+/// Replaces every `${{ steps.<id>.outputs.<name> }}` in `text` with the value
+/// `lookup` gives; the error names the first expression that has no value.
+/// The result is one string: callers pass it as one argument, never to a shell.
+pub fn substitute(
+    text: &str,
+    lookup: impl Fn(&str, &str) -> Option<String>,
+) -> Result<String, String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find("${{") {
+        let after = &rest[open + 3..];
+        let close = after
+            .find("}}")
+            .ok_or_else(|| format!("`{}` is not closed with `}}}}`", &rest[open..]))?;
+        let expression = &rest[open..open + 3 + close + 2];
+        let (step, output) = parse_expression(&after[..close])
+            .ok_or_else(|| format!("`{expression}` is not a step-output reference"))?;
+        let value = lookup(step, output)
+            .ok_or_else(|| format!("`{expression}`: step `{step}` has no output `{output}`"))?;
+        out.push_str(&rest[..open]);
+        out.push_str(&value);
+        rest = &after[close + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -133,5 +170,26 @@ mod tests {
         assert_eq!(found[0].pointer, "/steps/0/check/http");
         assert_eq!(errors.len(), 2);
         assert_eq!(errors[0].pointer, "/steps/0/check/argv/0");
+    }
+
+    #[test]
+    fn substitution_replaces_each_reference_and_names_a_missing_one() {
+        let lookup = |step: &str, output: &str| {
+            (step == "web" && output == "privateIp").then(|| "10.0.0.4".to_string())
+        };
+        assert_eq!(
+            super::substitute(
+                "${{ steps.web.outputs.privateIp }}:443 and ${{steps.web.outputs.privateIp}}",
+                lookup
+            ),
+            Ok("10.0.0.4:443 and 10.0.0.4".to_string())
+        );
+        assert_eq!(super::substitute("plain", lookup), Ok("plain".to_string()));
+        let missing = super::substitute("${{ steps.db.outputs.vmId }}", lookup).unwrap_err();
+        assert!(
+            missing.contains("step `db` has no output `vmId`"),
+            "{missing}"
+        );
+        assert!(super::substitute("${{ steps.web", lookup).is_err());
     }
 }
