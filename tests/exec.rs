@@ -175,6 +175,7 @@ async fn run_with(
         graph,
         resolved,
         restorer,
+        run_id: "run-1".into(),
         clock,
         recorder: Arc::new(Recorder::new(writer, |_| {})),
         run_dir: dir.to_path_buf(),
@@ -534,4 +535,80 @@ async fn an_interrupted_run_records_what_was_in_flight() {
         matches!(run.events.last(), Some(Event::RunInterrupted { in_flight, .. }) if in_flight == &vec!["gate".to_string()])
     );
     assert_eq!(run.finished.nodes["after"], NodeResult::NotRun);
+}
+
+#[tokio::test]
+async fn the_run_report_tells_what_happened_against_the_objectives() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = plan_text(
+        "{ onFailure: skip-dependents }",
+        r#"  - id: web
+    restore: { vm: web-01, as: new-vm, name: web-01-dr }
+  - id: app
+    restore: { vm: app-01, as: new-vm, name: app-01-dr }
+  - id: smoke
+    dependsOn: [app]
+    wait: 2m
+"#,
+    )
+    .replace(
+        "execution:",
+        "objectives: { rto: 4h, rpo: 24h }\nexecution:",
+    );
+    let restorer = Arc::new(Scripted::default());
+    restorer.fail(
+        "app",
+        vec![StepFailure {
+            code: "UserErrorX".into(),
+            message: "<script>alert(1)</script> failed".into(),
+            transient: false,
+        }],
+    );
+    let run = run_with(
+        &text,
+        restorer,
+        dir.path(),
+        &RunState::default(),
+        &[],
+        never(),
+    )
+    .await;
+    let (_, graph, resolved) = resolved(&text);
+    let report = restoreplan::report::run::RunReport::build(&resolved, &run.events);
+    assert_eq!(report.run_id, "run-1");
+    assert_eq!(report.outcome, "failed");
+    assert_eq!(report.rto_met, Some(true));
+    let status = |id: &str| {
+        report
+            .steps
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.status)
+            .unwrap()
+    };
+    use restoreplan::report::run::StepStatus;
+    assert_eq!(
+        (status("web"), status("app"), status("smoke")),
+        (
+            StepStatus::Succeeded,
+            StepStatus::Failed,
+            StepStatus::Skipped
+        )
+    );
+    let web = report.steps.iter().find(|s| s.id == "web").unwrap();
+    assert_eq!(web.job_id.as_deref(), Some("job-web-1"));
+    assert!(web.within_rpo.is_some());
+    insta::assert_snapshot!(
+        "run_report_markdown",
+        restoreplan::report::run::markdown(
+            &report,
+            Some(&restoreplan::report::graph::mermaid(&graph))
+        )
+    );
+    let html = restoreplan::report::run::html(&report);
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !html.contains("<script>"));
+    assert!(html.contains("<svg") && html.contains("RTO 4h 00m 00s"));
+    let json: serde_json::Value = serde_json::from_str(&report.json()).unwrap();
+    assert_eq!(json["steps"][0]["status"], "succeeded");
+    assert_eq!(json["counts"]["skipped"], 1);
 }

@@ -57,6 +57,8 @@ pub struct Setup<R> {
     pub resolved: Arc<Resolved>,
     /// What Azure does for restore nodes.
     pub restorer: Arc<R>,
+    /// The run's id (its folder's name).
+    pub run_id: String,
     /// The one clock.
     pub clock: SharedClock,
     /// The journal and the observer.
@@ -132,6 +134,14 @@ pub async fn execute<R: Restorer>(
         .iter()
         .map(|node| (node.id.as_str(), node))
         .collect();
+    if state.run_id.is_none() {
+        setup.recorder.record(Event::RunStarted {
+            at: setup.clock.now(),
+            run_id: setup.run_id.clone(),
+            plan_hash: setup.resolved.hash.clone(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        })?;
+    }
     let mut dispatcher = Dispatcher::for_plan(plan, graph);
     let mut results: BTreeMap<String, NodeResult> = BTreeMap::new();
     let outputs: Arc<Mutex<BTreeMap<String, Outputs>>> = Arc::default();

@@ -8,6 +8,7 @@ pub mod human;
 pub mod json;
 pub mod plan;
 mod position;
+pub mod run;
 pub mod sarif;
 
 pub use position::Position;
