@@ -2,6 +2,7 @@
 //! outputs, retries of transient failures only, failure policies, approval
 //! gates, interruption, and resuming from a journal without restoring twice.
 
+use predicates::prelude::*;
 use restoreplan::check::dry_run;
 use restoreplan::check::resolved::{Resolved, ResolvedNode, fingerprint, resolve_plan};
 use restoreplan::clock::{ManualClock, SharedClock};
@@ -175,7 +176,7 @@ async fn run_with(
         graph,
         resolved,
         restorer,
-        run_id: "run-1".into(),
+        run_id: dir.file_name().unwrap().to_string_lossy().into_owned(),
         clock,
         recorder: Arc::new(Recorder::new(writer, |_| {})),
         run_dir: dir.to_path_buf(),
@@ -376,6 +377,7 @@ async fn a_resumed_run_follows_submitted_work_and_asks_azure_about_unrecorded_wo
         Event::RunStarted {
             at: at(0),
             run_id: "r".into(),
+            plan: "p".into(),
             plan_hash: "h".into(),
             version: "0".into(),
         },
@@ -564,10 +566,12 @@ async fn the_run_report_tells_what_happened_against_the_objectives() {
             transient: false,
         }],
     );
+    let run_dir = dir.path().join("run-1");
+    std::fs::create_dir(&run_dir).unwrap();
     let run = run_with(
         &text,
         restorer,
-        dir.path(),
+        &run_dir,
         &RunState::default(),
         &[],
         never(),
@@ -611,4 +615,98 @@ async fn the_run_report_tells_what_happened_against_the_objectives() {
     let json: serde_json::Value = serde_json::from_str(&report.json()).unwrap();
     assert_eq!(json["steps"][0]["status"], "succeeded");
     assert_eq!(json["counts"]["skipped"], 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gate_proceeds_after_restoreplan_approve_from_another_process() {
+    use assert_cmd::Command;
+    use restoreplan::exec::run_folder::StateDir;
+    let state = tempfile::tempdir().unwrap();
+    let folder = StateDir::new(state.path())
+        .new_run("2026-11-26T06:00:00Z".parse().unwrap())
+        .unwrap();
+    let text = plan_text(
+        "{}",
+        r#"  - id: gate
+    approve: Go ahead with the failover?
+  - id: after
+    dependsOn: [gate]
+    wait: 1m
+"#,
+    );
+    let (_, _, resolved_plan) = resolved(&text);
+    std::fs::write(
+        folder.resolved(),
+        serde_json::to_string(&*resolved_plan).unwrap(),
+    )
+    .unwrap();
+    let run_dir = folder.path.clone();
+    let text_for_run = text.clone();
+    let running = tokio::spawn(async move {
+        run_with(
+            &text_for_run,
+            Arc::default(),
+            &run_dir,
+            &RunState::default(),
+            &[],
+            never(),
+        )
+        .await
+    });
+    let cli = |args: &[&str]| {
+        let mut command = Command::cargo_bin("restoreplan").unwrap();
+        command
+            .args(args)
+            .arg("--state-dir")
+            .arg(state.path())
+            .env("USER", "carol");
+        command
+    };
+    // Wait until the run is at the gate (its start is journaled).
+    let journal = folder.journal();
+    for _ in 0..200 {
+        let at_gate = journal::read(&journal)
+            .map(|r| started(&r.events, "gate") == 1)
+            .unwrap_or(false);
+        if at_gate {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    cli(&["approve", &folder.id, "nope"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "has no approval gate `nope`: its gates are `gate`",
+        ));
+    cli(&["approve", &folder.id, "gate"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("approved `gate` of run"));
+    let run = running.await.unwrap();
+    assert_eq!(run.finished.outcome, Outcome::Succeeded);
+    assert!(
+        run.events
+            .iter()
+            .any(|e| matches!(e, Event::ApprovalGiven { user, .. } if user == "carol"))
+    );
+    cli(&["approve", &folder.id, "gate"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("already approved by carol@"));
+    cli(&["runs", "list"]).assert().success().stdout(
+        predicates::str::contains(folder.id.as_str()).and(predicates::str::contains("succeeded")),
+    );
+    let shown = cli(&["runs", "show", &folder.id, "--format", "json"])
+        .assert()
+        .success();
+    let report: serde_json::Value = serde_json::from_slice(&shown.get_output().stdout).unwrap();
+    assert_eq!(report["outcome"], "succeeded");
+    assert_eq!(report["counts"]["succeeded"], 2);
+    cli(&["runs", "show", "../etc"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "error[EX116]: there is no run `../etc`",
+        ));
 }

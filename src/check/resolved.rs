@@ -9,11 +9,11 @@ use crate::compile::RestoreGraph;
 use crate::compile::dispatch::Dispatcher;
 use crate::model::{Duration, Inventory, Plan, StepKind, TierKind};
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// The recovery point a node will restore.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PinnedPoint {
     /// The recovery point id.
@@ -21,19 +21,19 @@ pub struct PinnedPoint {
     /// When it was taken.
     pub time: Timestamp,
     /// The tier it is restored from.
-    pub tier: &'static str,
+    pub tier: String,
     /// Whether it is rehydrated from the archive first.
     pub rehydrate: bool,
 }
 
 /// One node of the resolved plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResolvedNode {
     /// The node id (`web[web-01]`, `analytics#deploy-template`).
     pub id: String,
     /// What the node does.
-    pub kind: &'static str,
+    pub kind: String,
     /// The source VM's name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vm: Option<String>,
@@ -42,7 +42,7 @@ pub struct ResolvedNode {
     pub vm_id: Option<String>,
     /// The restore mode.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<&'static str>,
+    pub mode: Option<String>,
     /// The source region.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_region: Option<String>,
@@ -61,7 +61,7 @@ pub struct ResolvedNode {
 }
 
 /// The whole resolved plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Resolved {
     /// The plan's name.
@@ -69,7 +69,7 @@ pub struct Resolved {
     /// `sha256:` over the plan text, the inventory text and the tool version.
     pub hash: String,
     /// The restoreplan version that resolved it.
-    pub tool_version: &'static str,
+    pub tool_version: String,
     /// The time the plan was checked for.
     pub at: Timestamp,
     /// The steps of the plan.
@@ -188,16 +188,16 @@ pub fn resolve_plan(
                 .or_else(|| source_vm.map(|vm| vm.region.clone()));
             ResolvedNode {
                 id: node.id.clone(),
-                kind: node.kind,
+                kind: node.kind.to_string(),
                 vm: node.vm.as_ref().map(|vm| vm.name.clone()),
                 vm_id: node.vm.as_ref().map(|vm| vm.id.clone()),
-                mode: node.restore.as_ref().map(|r| r.mode.as_str()),
+                mode: node.restore.as_ref().map(|r| r.mode.as_str().to_string()),
                 source_region: source_vm.map(|vm| vm.region.clone()),
                 target_region: node.vm.as_ref().and(target_region),
                 recovery_point: run.chosen[index].map(|c| PinnedPoint {
                     id: c.point.id.clone(),
                     time: c.point.time,
-                    tier: c.tier.as_str(),
+                    tier: c.tier.as_str().to_string(),
                     rehydrate: c.rehydrate,
                 }),
                 estimate_seconds: durations[index].as_secs(),
@@ -213,7 +213,7 @@ pub fn resolve_plan(
     Resolved {
         plan: plan.metadata.name.clone(),
         hash,
-        tool_version: env!("CARGO_PKG_VERSION"),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
         at,
         steps: plan.steps.len(),
         waves: graph.wave_count(),

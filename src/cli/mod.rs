@@ -1,9 +1,11 @@
 //! The command line: one file per subcommand, each thin glue over the stages.
 //! Exit codes: 0 success, 1 the input has errors, 2 the command could not run.
 
+mod approve;
 mod completions;
 mod graph;
 mod plan;
+mod runs;
 mod schema;
 mod validate;
 
@@ -30,6 +32,11 @@ enum Command {
     Graph(graph::Args),
     /// Dry-run a plan against an inventory: Azure's restore limitations, recovery points, recovery time.
     Plan(plan::Args),
+    /// Approve a waiting `approve` gate of a run from another terminal or job.
+    Approve(approve::Args),
+    /// List past runs, or show one run's report.
+    #[command(subcommand)]
+    Runs(runs::Command),
     /// Print an embedded JSON Schema.
     Schema(schema::Args),
     /// Print a shell completion script.
@@ -82,6 +89,8 @@ pub fn run() -> ExitCode {
         Command::Validate(args) => validate::run(args, style),
         Command::Graph(args) => graph::run(args, style),
         Command::Plan(args) => plan::run(args, style),
+        Command::Approve(args) => approve::run(args),
+        Command::Runs(command) => runs::run(command),
         Command::Schema(args) => schema::run(args),
         Command::Completions(args) => completions::run(args),
     };
@@ -94,6 +103,20 @@ fn print(text: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
+}
+
+/// Prints a problem that belongs to no file (a run, a lock, Azure) to stderr,
+/// as `error[EX103]: message` with its help line.
+fn report_problem(diagnostic: &crate::diagnostic::Diagnostic) {
+    eprintln!(
+        "{}[{}]: {}",
+        diagnostic.severity.as_str(),
+        diagnostic.code.id(),
+        crate::report::human::printable(&diagnostic.message)
+    );
+    if let Some(help) = &diagnostic.help {
+        eprintln!("  help: {}", crate::report::human::printable(help));
+    }
 }
 
 /// Reports that a command could not run.

@@ -103,6 +103,10 @@ pub enum Code {
     StepTimeout,
     /// A step-output reference has no value at run time.
     ReferenceUnresolved,
+    /// No run has the given id.
+    UnknownRun,
+    /// The plan or inventory changed since the run started.
+    PlanChanged,
     /// A finding of the dry run: an Azure restore limitation or a fact of the estate.
     Rule(&'static RuleInfo),
 }
@@ -342,4 +346,10 @@ catalogue! {
     ReferenceUnresolved => "EX115", "reference-unresolved", Error,
         "A `${{ steps.<id>.outputs.<name> }}` reference has no value when the step runs.",
         "Reference an output the step produces (`vmId`, `vmName`, `privateIp`, `jobId`; `exitCode`, `stdout`).";
+    UnknownRun => "EX116", "unknown-run", Error,
+        "There is no run with this id in the state folder.",
+        "List the runs with `restoreplan runs list` (and the same `--state-dir`), and copy the id from there.";
+    PlanChanged => "EX117", "plan-changed", Error,
+        "The plan or its inventory changed since the run started (or since it was reviewed), so it is not the plan that was approved.",
+        "Resume with the files the run started with, or review the changed plan with `restoreplan plan` and start a new run.";
 }

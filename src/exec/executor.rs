@@ -138,6 +138,7 @@ pub async fn execute<R: Restorer>(
         setup.recorder.record(Event::RunStarted {
             at: setup.clock.now(),
             run_id: setup.run_id.clone(),
+            plan: setup.resolved.plan.clone(),
             plan_hash: setup.resolved.hash.clone(),
             version: env!("CARGO_PKG_VERSION").to_string(),
         })?;

@@ -24,6 +24,9 @@ pub enum Event {
         at: Timestamp,
         /// The run's id (also the run folder's name).
         run_id: String,
+        /// The plan's name.
+        #[serde(default)]
+        plan: String,
         /// The SHA-256 of the plan and inventory the run executes.
         plan_hash: String,
         /// The restoreplan version that started the run.

@@ -11,6 +11,7 @@ pub mod failure;
 pub mod journal;
 pub mod lock;
 pub mod restorer;
+pub mod run_folder;
 pub mod state;
 pub mod steps;
 

@@ -84,8 +84,7 @@ fn rows(resolved: &Resolved) -> Vec<[String; 7]> {
             [
                 node.id.clone(),
                 node.vm.clone().unwrap_or_default(),
-                node.mode
-                    .map_or_else(|| node.kind.to_owned(), str::to_owned),
+                node.mode.clone().unwrap_or_else(|| node.kind.clone()),
                 regions,
                 point,
                 seconds(node.estimate_seconds).to_string(),

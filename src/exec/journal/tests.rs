@@ -11,6 +11,7 @@ fn sample() -> Vec<Event> {
         Event::RunStarted {
             at: at(0),
             run_id: "r1".into(),
+            plan: "p".into(),
             plan_hash: "sha256:ab".into(),
             version: "0.1.0".into(),
         },

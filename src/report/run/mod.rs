@@ -277,7 +277,7 @@ impl RunReport {
 }
 
 /// `1h 02m 03s` for a number of seconds.
-pub(crate) fn human_seconds(seconds: i64) -> String {
+pub fn human_seconds(seconds: i64) -> String {
     let sign = if seconds < 0 { "-" } else { "" };
     let s = seconds.unsigned_abs();
     match (s / 3600, s / 60 % 60, s % 60) {
