@@ -3,6 +3,8 @@
 //! JSON bodies on the wire ([`wire`]), each defined once.
 
 pub mod api;
+pub mod auth;
+pub mod cloud;
 pub mod id;
 pub mod secret;
 pub mod wire;
