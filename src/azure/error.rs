@@ -127,8 +127,8 @@ pub enum ArmErrorKind {
 /// An error of the Azure client: what, during which operation, with which request ids.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ArmError {
-    /// What went wrong.
-    pub kind: ArmErrorKind,
+    /// What went wrong (boxed: errors travel in `Result`s and should stay small).
+    pub kind: Box<ArmErrorKind>,
     /// The operation (`Restores_Trigger`, or the method and path of a followed URL).
     pub operation: String,
     /// The ids of the failing request, when there was one.
@@ -139,7 +139,7 @@ impl ArmError {
     /// An error of `operation` without request ids.
     pub fn new(kind: ArmErrorKind, operation: impl Into<String>) -> Self {
         Self {
-            kind,
+            kind: Box::new(kind),
             operation: operation.into(),
             ids: None,
         }
@@ -153,7 +153,7 @@ impl ArmError {
 
     /// Azure's error code, when Azure gave one.
     pub fn azure_code(&self) -> Option<&str> {
-        match &self.kind {
+        match self.kind.as_ref() {
             ArmErrorKind::Status {
                 error: Some(error), ..
             }
@@ -167,7 +167,7 @@ impl ArmError {
 
     /// The stable diagnostic code.
     pub fn code(&self) -> Code {
-        match &self.kind {
+        match self.kind.as_ref() {
             ArmErrorKind::Auth(_) => Code::AuthFailed,
             ArmErrorKind::Status {
                 status: 401 | 403, ..
@@ -198,7 +198,7 @@ impl ArmError {
 
     /// Azure's recommendations, when it gave some.
     fn recommendations(&self) -> Vec<String> {
-        match &self.kind {
+        match self.kind.as_ref() {
             ArmErrorKind::JobFailed { errors, .. } => errors
                 .iter()
                 .flat_map(|e| e.recommendations.clone().unwrap_or_default())
@@ -238,7 +238,7 @@ fn azure_error_text(error: &ErrorBody) -> String {
 impl fmt::Display for ArmError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: ", self.operation)?;
-        match &self.kind {
+        match self.kind.as_ref() {
             ArmErrorKind::Auth(error) => write!(f, "{error}")?,
             ArmErrorKind::Status {
                 status,

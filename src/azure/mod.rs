@@ -6,6 +6,7 @@ pub mod api;
 pub mod auth;
 pub mod cloud;
 pub mod error;
+pub mod http;
 pub mod id;
 pub mod secret;
 pub mod wire;
