@@ -8,5 +8,6 @@ pub mod cloud;
 pub mod error;
 pub mod http;
 pub mod id;
+pub mod lro;
 pub mod secret;
 pub mod wire;

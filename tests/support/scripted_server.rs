@@ -101,10 +101,17 @@ impl Drop for ScriptedServer {
 impl ScriptedServer {
     /// Starts a server answering `script` in order; `after` answers every request beyond it.
     pub async fn start(script: Vec<Reply>, after: Reply) -> ScriptedServer {
+        Self::start_with(|_| (script, after)).await
+    }
+
+    /// Like [`ScriptedServer::start`], with a script that may name the server's own base URL
+    /// (for `Location` and `nextLink` headers).
+    pub async fn start_with(make: impl FnOnce(&str) -> (Vec<Reply>, Reply)) -> ScriptedServer {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a loopback port");
         let base = format!("http://{}", listener.local_addr().expect("address"));
+        let (script, after) = make(&base);
         let received = Arc::new(Mutex::new(Vec::new()));
         let log = received.clone();
         let task = tokio::spawn(async move {
