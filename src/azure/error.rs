@@ -115,6 +115,11 @@ pub enum ArmErrorKind {
         /// The job's id.
         job_id: String,
     },
+    /// A request restoreplan will not send because the API version in use cannot express it.
+    Unsupported {
+        /// What cannot be expressed.
+        what: String,
+    },
     /// A deployment failed.
     DeploymentFailed {
         /// The deployment's name.
@@ -179,7 +184,7 @@ impl ArmError {
                 ..
             }
             | ArmErrorKind::Transport { .. } => Code::ArmUnavailable,
-            ArmErrorKind::Status { .. } => Code::ArmRejected,
+            ArmErrorKind::Status { .. } | ArmErrorKind::Unsupported { .. } => Code::ArmRejected,
             ArmErrorKind::OutcomeUnknown { .. } => Code::ArmOutcomeUnknown,
             ArmErrorKind::Malformed { .. } => Code::ArmMalformedResponse,
             ArmErrorKind::UntrustedUrl { .. } => Code::UntrustedUrl,
@@ -292,6 +297,7 @@ impl fmt::Display for ArmError {
                     )?;
                 }
             }
+            ArmErrorKind::Unsupported { what } => write!(f, "not sent: {what}")?,
             ArmErrorKind::NotProtected { vm } => write!(f, "the vault does not protect {vm}")?,
             ArmErrorKind::TemplateMissing { job_id } => {
                 write!(f, "job {job_id} left no 'Template Blob Uri'")?

@@ -4,4 +4,5 @@
 
 pub mod arm;
 pub mod azure_spec;
+pub mod backup;
 pub mod scripted_server;
