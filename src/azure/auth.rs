@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use azure_core::credentials::{Secret, SecretBytes, TokenCredential};
-use azure_core::http::{ClientOptions, Transport};
+use azure_core::http::{ClientOptions, ExponentialRetryOptions, RetryOptions, Transport};
 use azure_identity::{
     AzureCliCredential, AzureDeveloperCliCredential, ClientAssertionCredentialOptions,
     ClientCertificateCredential, ClientCertificateCredentialOptions, ClientSecretCredential,
@@ -146,6 +146,13 @@ fn client_options(cloud: &Cloud, http: Option<&reqwest::Client>) -> ClientOption
     ClientOptions {
         cloud: Some(cloud.configuration()),
         transport: http.map(|http| Transport::new(Arc::new(http.clone()))),
+        // Sign-in retries are azure_identity's own and sleep in real time; keep them few and short.
+        retry: RetryOptions::exponential(ExponentialRetryOptions {
+            initial_delay: azure_core::time::Duration::milliseconds(200),
+            max_retries: 3,
+            max_total_elapsed: azure_core::time::Duration::seconds(10),
+            max_delay: azure_core::time::Duration::seconds(2),
+        }),
         ..ClientOptions::default()
     }
 }

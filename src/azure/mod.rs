@@ -6,6 +6,7 @@ pub mod api;
 pub mod auth;
 pub mod backup;
 pub mod cloud;
+pub mod connect;
 pub mod error;
 pub mod http;
 pub mod id;

@@ -6,3 +6,4 @@ pub mod arm;
 pub mod azure_spec;
 pub mod backup;
 pub mod scripted_server;
+pub mod tls_server;
