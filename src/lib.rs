@@ -8,6 +8,7 @@ pub mod check;
 pub mod cli;
 pub mod compile;
 pub mod diagnostic;
+pub mod emulator;
 pub mod model;
 pub mod pipeline;
 pub mod report;

@@ -2,6 +2,7 @@
 //! Exit codes: 0 success, 1 the input has errors, 2 the command could not run.
 
 mod completions;
+mod emulator;
 mod graph;
 mod plan;
 mod schema;
@@ -30,6 +31,8 @@ enum Command {
     Graph(graph::Args),
     /// Dry-run a plan against an inventory: Azure's restore limitations, recovery points, recovery time.
     Plan(plan::Args),
+    /// Serve a local Azure (backup restore API, token endpoint) seeded from an inventory, until Ctrl-C.
+    Emulator(emulator::Args),
     /// Print an embedded JSON Schema.
     Schema(schema::Args),
     /// Print a shell completion script.
@@ -82,6 +85,7 @@ pub fn run() -> ExitCode {
         Command::Validate(args) => validate::run(args, style),
         Command::Graph(args) => graph::run(args, style),
         Command::Plan(args) => plan::run(args, style),
+        Command::Emulator(args) => emulator::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Completions(args) => completions::run(args),
     };

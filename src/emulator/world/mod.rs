@@ -1,0 +1,62 @@
+//! The emulator's world: the inventory it was seeded with, changed as
+//! restores complete, and the log of every change. Handlers read and change
+//! it under one lock, so a reader never sees half of a restore's effects.
+
+use crate::model::Inventory;
+use jiff::Timestamp;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+/// One change the emulator made to the estate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// When it happened, in simulated time.
+    pub time: Timestamp,
+    /// What happened, such as `vm-created` or `disk-replaced`.
+    pub kind: String,
+    /// The ARM id of the resource it happened to.
+    pub resource: String,
+    /// One sentence for people.
+    pub detail: String,
+}
+
+/// The current estate and how it came to be.
+#[derive(Debug)]
+pub struct World {
+    /// The estate as it is now.
+    pub inventory: Inventory,
+    /// Every change since the start, oldest first.
+    pub changes: Vec<Change>,
+}
+
+impl World {
+    /// The world as the inventory describes it, with no changes yet.
+    pub fn new(inventory: Inventory) -> Self {
+        World {
+            inventory,
+            changes: Vec::new(),
+        }
+    }
+
+    /// Records a change; the caller has already made it to the inventory.
+    pub fn record(&mut self, time: Timestamp, kind: &str, resource: &str, detail: String) {
+        self.changes.push(Change {
+            time,
+            kind: kind.to_owned(),
+            resource: resource.to_owned(),
+            detail,
+        });
+    }
+
+    /// `GET /_emulator/world`: the current inventory, in the inventory file's
+    /// own shape (so it can be fed back to `plan`), and the changes.
+    pub fn to_json(&self) -> Value {
+        let mut inventory = json!({ "apiVersion": "restoreplan/v1", "kind": "Inventory" });
+        if let (Value::Object(head), Ok(Value::Object(body))) =
+            (&mut inventory, serde_json::to_value(&self.inventory))
+        {
+            head.extend(body);
+        }
+        json!({ "inventory": inventory, "changes": self.changes })
+    }
+}

@@ -1,0 +1,142 @@
+//! What the emulator's tests share: the fixture estate, a started emulator,
+//! an HTTPS client that trusts only the emulator's CA, and a token.
+#![allow(dead_code)]
+
+use restoreplan::emulator::{Emulator, EmulatorConfig, EmulatorHandle};
+use restoreplan::model::Inventory;
+use restoreplan::pipeline::load_inventory;
+use restoreplan::source::SourceFile;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// The tenant, client and secret the fixture's `emulator:` section lists.
+pub const TENANT: &str = "5e1b9c3a-7d2f-4b8e-a6c0-93f4d1e2b7a5";
+pub const CLIENT_ID: &str = "restoreplan-ci";
+pub const SECRET: &str = "emulator-only-secret";
+pub const SUBSCRIPTION: &str = "3f2c8a1e-6b4d-4e8a-9c1f-2d7e5b9a0c41";
+pub const VAULT: &str = "/subscriptions/3f2c8a1e-6b4d-4e8a-9c1f-2d7e5b9a0c41/resourceGroups/rg-backup-weu/providers/Microsoft.RecoveryServices/vaults/rsv-prod-weu";
+pub const BACKUP_API: &str = "2026-02-01";
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures/emulator").join(name)
+}
+
+/// The fixture estate, loaded as the CLI loads an inventory.
+pub fn estate() -> Inventory {
+    load(&fixture("estate.yaml"))
+}
+
+pub fn load(path: &Path) -> Inventory {
+    let (source, problems) =
+        SourceFile::read(path.to_str().expect("UTF-8 path")).expect("read the inventory");
+    load_inventory(source, problems)
+        .inventory
+        .expect("the fixture inventory is valid")
+}
+
+/// Starts an emulator on the fixture estate, adjusted by `adjust`.
+pub async fn start(adjust: impl FnOnce(&mut EmulatorConfig)) -> EmulatorHandle {
+    let mut config = EmulatorConfig::new(estate());
+    adjust(&mut config);
+    Emulator::start(config).await.expect("the emulator starts")
+}
+
+/// A client that trusts the emulator's CA and nothing else.
+pub fn client(emulator: &EmulatorHandle) -> reqwest::Client {
+    let ca = reqwest::Certificate::from_pem(emulator.ca_cert_pem.as_bytes()).expect("CA PEM");
+    reqwest::Client::builder()
+        .tls_certs_only([ca])
+        .build()
+        .expect("client")
+}
+
+/// A token from the emulator's token endpoint, as the fixture's client.
+pub async fn token(emulator: &EmulatorHandle, client: &reqwest::Client) -> String {
+    let response = client
+        .post(format!("{}/{TENANT}/oauth2/v2.0/token", emulator.base_url))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", CLIENT_ID),
+            ("client_secret", SECRET),
+            ("scope", "https://management.azure.com/.default"),
+        ]))
+        .send()
+        .await
+        .expect("token request");
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.expect("token JSON");
+    body["access_token"]
+        .as_str()
+        .expect("access_token")
+        .to_owned()
+}
+
+/// A form-encoded body.
+pub fn form(pairs: &[(&str, &str)]) -> String {
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+}
+
+/// The vault storage configuration URL, a simple authenticated ARM read.
+pub fn storage_config_url(emulator: &EmulatorHandle) -> String {
+    format!(
+        "{}{VAULT}/backupstorageconfig/vaultstorageconfig?api-version={BACKUP_API}",
+        emulator.base_url
+    )
+}
+
+/// The status and JSON body of a response.
+pub async fn status_and_json(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let body = response.json().await.unwrap_or(Value::Null);
+    (status, body)
+}
+
+/// Sends `head` (request line and headers, without the blank line) and
+/// `body` as raw HTTP/1.1 over TLS, and returns the status and the body:
+/// for requests a well-behaved client would normalise or refuse to send.
+pub async fn raw_request(emulator: &EmulatorHandle, head: &str, body: &[u8]) -> (u16, Value) {
+    use rustls::pki_types::{CertificateDer, ServerName, pem::PemObject};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let ca = CertificateDer::from_pem_slice(emulator.ca_cert_pem.as_bytes()).expect("CA");
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(ca).expect("add CA");
+    let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config));
+    let address = emulator.base_url.trim_start_matches("https://");
+    let tcp = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("connect");
+    let name = ServerName::try_from("localhost").expect("name");
+    let mut tls = connector.connect(name, tcp).await.expect("handshake");
+    let request = format!(
+        "{head}\r\nHost: localhost\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    tls.write_all(request.as_bytes()).await.expect("write");
+    tls.write_all(body).await.expect("write body");
+    let mut answer = Vec::new();
+    let _ = tls.read_to_end(&mut answer).await;
+    let text = String::from_utf8_lossy(&answer);
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .and_then(|(_, body)| serde_json::from_str(body).ok())
+        .unwrap_or(Value::Null);
+    (status, body)
+}
