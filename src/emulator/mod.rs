@@ -7,11 +7,13 @@
 
 mod arm;
 pub mod config;
-mod envelope;
+pub mod envelope;
 pub mod faults;
+pub mod jobs;
 mod layers;
 pub mod record;
 mod routes;
+pub mod rules;
 mod server;
 mod state;
 pub mod throttle;

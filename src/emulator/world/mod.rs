@@ -2,6 +2,10 @@
 //! restores complete, and the log of every change. Handlers read and change
 //! it under one lock, so a reader never sees half of a restore's effects.
 
+mod effects;
+
+pub use effects::{Blob, CompletedRestore, LooseDisk, Produced};
+
 use crate::model::Inventory;
 use jiff::Timestamp;
 use serde::Serialize;
@@ -27,6 +31,10 @@ pub struct World {
     pub inventory: Inventory,
     /// Every change since the start, oldest first.
     pub changes: Vec<Change>,
+    /// Disks outside any VM: restored ones, and originals a replace kept.
+    pub loose_disks: Vec<LooseDisk>,
+    /// Blobs written to staging accounts.
+    pub blobs: Vec<Blob>,
 }
 
 impl World {
@@ -35,6 +43,8 @@ impl World {
         World {
             inventory,
             changes: Vec::new(),
+            loose_disks: Vec::new(),
+            blobs: Vec::new(),
         }
     }
 
@@ -49,7 +59,8 @@ impl World {
     }
 
     /// `GET /_emulator/world`: the current inventory, in the inventory file's
-    /// own shape (so it can be fed back to `plan`), and the changes.
+    /// own shape (so it can be fed back to `plan`), the changes, the loose
+    /// disks and the names of the blobs.
     pub fn to_json(&self) -> Value {
         let mut inventory = json!({ "apiVersion": "restoreplan/v1", "kind": "Inventory" });
         if let (Value::Object(head), Ok(Value::Object(body))) =
@@ -57,6 +68,11 @@ impl World {
         {
             head.extend(body);
         }
-        json!({ "inventory": inventory, "changes": self.changes })
+        json!({
+            "inventory": inventory,
+            "changes": self.changes,
+            "looseDisks": self.loose_disks,
+            "blobs": self.blobs.iter().map(|b| format!("{}/{}/{}", b.account, b.container, b.name)).collect::<Vec<_>>(),
+        })
     }
 }
