@@ -4,8 +4,10 @@
 //! check → exec → report`. Each module is one stage and takes the previous
 //! stage's output; [`diagnostic`] is the one way every stage reports a problem.
 
+pub mod azure;
 pub mod check;
 pub mod cli;
+pub mod clock;
 pub mod compile;
 pub mod diagnostic;
 pub mod emulator;

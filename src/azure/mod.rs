@@ -1,0 +1,8 @@
+//! The Azure Resource Manager client, and the ARM contract it shares with the
+//! emulator: typed ids ([`id`]), operations and api-versions ([`api`]) and the
+//! JSON bodies on the wire ([`wire`]), each defined once.
+
+pub mod api;
+pub mod id;
+pub mod secret;
+pub mod wire;

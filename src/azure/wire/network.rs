@@ -1,0 +1,69 @@
+//! Virtual networks and subnets: where a new VM lands, and how many addresses
+//! are left there.
+
+use serde::{Deserialize, Serialize};
+
+use super::ResourceMeta;
+
+/// A virtual network as ARM returns it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VirtualNetwork {
+    /// Id, name, type, location, tags, ETag.
+    #[serde(flatten)]
+    pub meta: ResourceMeta,
+    /// The network's properties.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<VirtualNetworkProperties>,
+}
+
+/// The properties of a virtual network that restoreplan reads.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VirtualNetworkProperties {
+    /// Address space.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address_space: Option<AddressSpace>,
+    /// Subnets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnets: Option<Vec<Subnet>>,
+}
+
+/// Address prefixes of a network.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddressSpace {
+    /// CIDR prefixes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address_prefixes: Option<Vec<String>>,
+}
+
+/// A subnet as ARM returns it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Subnet {
+    /// Id, name, type, ETag.
+    #[serde(flatten)]
+    pub meta: ResourceMeta,
+    /// The subnet's properties.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<SubnetProperties>,
+}
+
+/// The properties of a subnet that restoreplan reads.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubnetProperties {
+    /// The CIDR prefix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address_prefix: Option<String>,
+    /// Several CIDR prefixes (when the subnet has more than one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address_prefixes: Option<Vec<String>>,
+    /// IP configurations using the subnet: one address each.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_configurations: Option<Vec<ResourceMeta>>,
+    /// `Succeeded`…
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provisioning_state: Option<String>,
+}
