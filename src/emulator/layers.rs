@@ -8,6 +8,7 @@ use super::record::RecordedRequest;
 use super::state::State;
 use super::throttle::{Access, Budget};
 use super::token::TokenCheck;
+use crate::clock::Clock;
 use axum::body::Body;
 use axum::extract::{Request, State as Shared};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
@@ -257,11 +258,7 @@ pub async fn throttle(Shared(state): Shared<Arc<State>>, request: Request, next:
     };
     match state.throttle.take(&subscription, access, state.time.now()) {
         Budget::Exhausted(simulated_seconds) => {
-            let wait = state
-                .time
-                .real_seconds(simulated_seconds as f64)
-                .ceil()
-                .max(1.0) as u64;
+            let wait = super::state::real_seconds(&state.time, simulated_seconds as f64);
             let kind = if access == Access::Read {
                 "read"
             } else {
@@ -284,33 +281,6 @@ pub async fn throttle(Shared(state): Shared<Arc<State>>, request: Request, next:
                 .insert(header, HeaderValue::from(left));
             response
         }
-    }
-}
-
-/// Refuses a request whose `api-version` is missing or not one of `versions`.
-pub async fn require_api_version(
-    Shared(versions): Shared<&'static [&'static str]>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let given = url::form_urlencoded::parse(request.uri().query().unwrap_or_default().as_bytes())
-        .find(|(key, _)| key == "api-version")
-        .map(|(_, value)| value.into_owned());
-    match given {
-        None => ArmError::bad_request(
-            "MissingApiVersionParameter",
-            "The api-version query parameter (?api-version=) is required for all requests.",
-        )
-        .into_response(),
-        Some(version) if !versions.contains(&version.as_str()) => ArmError::bad_request(
-            "InvalidApiVersionParameter",
-            format!(
-                "The api-version '{version}' is invalid. The supported versions are '{}'.",
-                versions.join(",")
-            ),
-        )
-        .into_response(),
-        Some(_) => next.run(request).await,
     }
 }
 

@@ -7,10 +7,9 @@ use super::record::Recorder;
 use super::throttle::Throttle;
 use super::token::TokenStore;
 use super::world::World;
+use crate::clock::{Clock, ScaledClock};
 use crate::model::EmulatorSettings;
-use jiff::Timestamp;
 use std::sync::Mutex;
-use std::time::Instant;
 
 /// The shared state of one running emulator.
 #[derive(Debug)]
@@ -21,6 +20,8 @@ pub struct State {
     pub settings: EmulatorSettings,
     /// Issue tokens to any client.
     pub accept_any_client: bool,
+    /// Restores that fail on purpose.
+    pub fail_jobs: Vec<super::config::FailJob>,
     /// The tokens issued.
     pub tokens: TokenStore,
     /// Every request answered.
@@ -29,8 +30,8 @@ pub struct State {
     pub faults: FaultInjector,
     /// ARM's per-subscription request budgets.
     pub throttle: Throttle,
-    /// Simulated time.
-    pub time: SimulatedTime,
+    /// Simulated time (the one clock, scaled by `--time-scale`).
+    pub time: ScaledClock,
     /// `https://127.0.0.1:<port>`, known once bound.
     pub base_url: String,
 }
@@ -39,12 +40,13 @@ impl State {
     /// The state for a configuration, listening at `base_url`.
     pub fn new(config: EmulatorConfig, recorder: Recorder, base_url: String) -> Self {
         let settings = config.inventory.emulator.clone();
-        let time = SimulatedTime::new(config.time_scale);
+        let time = ScaledClock::new(config.time_scale);
         State {
             throttle: Throttle::new(settings.writes_per_hour, time.now()),
             world: Mutex::new(World::new(config.inventory)),
             settings,
             accept_any_client: config.accept_any_client,
+            fail_jobs: config.fail_jobs,
             tokens: TokenStore::default(),
             recorder,
             faults: FaultInjector::new(config.faults, config.seed),
@@ -53,45 +55,18 @@ impl State {
         }
     }
 
-    /// Locks the world; a handler that panicked while holding it left it as
-    /// it was at its last completed change, which is still a world.
+    /// Locks the world, with every job and deployment that has ended by now
+    /// applied; a handler that panicked while holding the lock left the world
+    /// as it was at its last completed change, which is still a world.
     pub fn world(&self) -> std::sync::MutexGuard<'_, World> {
-        self.world.lock().unwrap_or_else(|e| e.into_inner())
+        let mut world = self.world.lock().unwrap_or_else(|e| e.into_inner());
+        world.settle(self.time.now());
+        world
     }
 }
 
-/// Simulated time: it starts at the real time of the start and runs
-/// `scale` times faster, so a four-hour restore can finish in seconds
-/// without anything sleeping for it.
-#[derive(Debug, Clone, Copy)]
-pub struct SimulatedTime {
-    started: Instant,
-    started_at: Timestamp,
-    scale: f64,
-}
-
-impl SimulatedTime {
-    /// Simulated time running `scale` times faster than real time from now.
-    pub fn new(scale: f64) -> Self {
-        SimulatedTime {
-            started: Instant::now(),
-            started_at: Timestamp::now(),
-            scale,
-        }
-    }
-
-    /// The simulated now.
-    pub fn now(&self) -> Timestamp {
-        let elapsed = self.started.elapsed().as_secs_f64() * self.scale;
-        let elapsed =
-            jiff::SignedDuration::try_from_secs_f64(elapsed).unwrap_or(jiff::SignedDuration::MAX);
-        self.started_at
-            .checked_add(elapsed)
-            .unwrap_or(Timestamp::MAX)
-    }
-
-    /// Real seconds that `simulated` seconds take, for `Retry-After` hints.
-    pub fn real_seconds(&self, simulated: f64) -> f64 {
-        simulated / self.scale
-    }
+/// Real seconds that `simulated` seconds take on `clock`, at least one: what
+/// a `Retry-After` asks a client (whose own clock may be real) to wait.
+pub fn real_seconds(clock: &ScaledClock, simulated: f64) -> u64 {
+    (simulated / clock.scale()).ceil().max(1.0) as u64
 }

@@ -1,24 +1,186 @@
-//! The ARM routes, grouped by the api-versions they accept.
+//! The ARM routes: one per operation of the shared contract
+//! (`crate::azure::api::ALL_OPERATIONS`), on the spec's own path templates,
+//! so the emulator serves exactly what the client calls. Operations that
+//! share a path (the cross-region restore calls reach the same vault URLs
+//! with another api-version) are told apart by `api-version`, as ARM does.
 
-mod vault;
+mod call;
+mod convert;
+mod filter;
+mod items;
+mod jobs;
+mod operations;
+mod resources;
+mod restore;
 
-use super::layers::require_api_version;
+use super::envelope::ArmError;
 use super::state::State;
+use crate::azure::api::{ALL_OPERATIONS, Method, Operation};
 use axum::Router;
-use axum::middleware::from_fn_with_state;
-use axum::routing::get;
+use axum::body::Bytes;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, State as Shared};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodFilter, MethodRouter, on};
+use call::Call;
+use indexmap::IndexMap;
+use std::collections::HashMap;
 use std::sync::Arc;
-
-/// The Recovery Services backup api-version of the primary region.
-pub const BACKUP_API_VERSIONS: &[&str] = &["2026-02-01"];
 
 /// Every ARM route.
 pub fn routes() -> Router<Arc<State>> {
-    let vault = "/subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.RecoveryServices/vaults/{vault}";
-    Router::new()
-        .route(
-            &format!("{vault}/backupstorageconfig/vaultstorageconfig"),
-            get(vault::storage_config),
+    let mut by_route: IndexMap<(&'static str, Method), Vec<&'static Operation>> = IndexMap::new();
+    for operation in ALL_OPERATIONS
+        .iter()
+        .filter(|op| handler(op.operation_id).is_some())
+    {
+        by_route
+            .entry((operation.path_template, operation.method))
+            .or_default()
+            .push(operation);
+    }
+    let mut by_path: IndexMap<&'static str, MethodRouter<Arc<State>>> = IndexMap::new();
+    for ((path, method), operations) in by_route {
+        let filter = match method {
+            Method::Get => MethodFilter::GET,
+            Method::Put => MethodFilter::PUT,
+            Method::Post => MethodFilter::POST,
+            Method::Patch => MethodFilter::PATCH,
+            Method::Delete => MethodFilter::DELETE,
+        };
+        let handler = move |state: Shared<Arc<State>>,
+                            params: Result<Path<HashMap<String, String>>, PathRejection>,
+                            query: RawQuery,
+                            body: Bytes| {
+            let operations = operations.clone();
+            async move { dispatch(&operations, state.0, params, query.0, body) }
+        };
+        let route = by_path.shift_remove(path).unwrap_or_default();
+        by_path.insert(path, route.merge(on(filter, handler)));
+    }
+    let mut router = Router::new();
+    for (path, route) in by_path {
+        router = router.route(path, route);
+    }
+    router
+}
+
+/// Picks the operation by `api-version` and runs it.
+fn dispatch(
+    operations: &[&'static Operation],
+    state: Arc<State>,
+    params: Result<Path<HashMap<String, String>>, PathRejection>,
+    query: Option<String>,
+    body: Bytes,
+) -> Response {
+    let query: Vec<(String, String)> =
+        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
+    let Some(version) = query
+        .iter()
+        .find(|(k, _)| k == "api-version")
+        .map(|(_, v)| v.clone())
+    else {
+        return ArmError::bad_request(
+            "MissingApiVersionParameter",
+            "The api-version query parameter (?api-version=) is required for all requests.",
         )
-        .route_layer(from_fn_with_state(BACKUP_API_VERSIONS, require_api_version))
+        .into_response();
+    };
+    let Some(operation) = operations.iter().find(|op| op.api_version == version) else {
+        let supported: Vec<&str> = operations.iter().map(|op| op.api_version).collect();
+        return ArmError::bad_request(
+            "InvalidApiVersionParameter",
+            format!(
+                "The api-version '{version}' is invalid. The supported versions are '{}'.",
+                supported.join(",")
+            ),
+        )
+        .into_response();
+    };
+    let params = match params {
+        Ok(Path(params)) => params,
+        Err(rejection) => {
+            return ArmError::bad_request(
+                "InvalidRequestUri",
+                format!("The request path cannot be read: {rejection}."),
+            )
+            .into_response();
+        }
+    };
+    let call = Call {
+        operation,
+        params,
+        query,
+        body,
+        state,
+    };
+    let Some(handle) = handler(operation.operation_id) else {
+        return ArmError::not_found(
+            "InvalidResourceType",
+            "The emulator does not serve this operation.",
+        )
+        .into_response();
+    };
+    handle(&call).unwrap_or_else(IntoResponse::into_response)
+}
+
+/// What runs an operation.
+type Handler = fn(&Call) -> Result<Response, ArmError>;
+
+/// The handler of an operation; only operations with one are routed.
+fn handler(operation_id: &str) -> Option<Handler> {
+    Some(match operation_id {
+        "BackupProtectedItems_List" | "BackupProtectedItemsCrr_List" => items::list_items,
+        "ProtectedItems_Get" => items::get_item,
+        "RecoveryPoints_List" | "RecoveryPointsCrr_List" => items::list_points,
+        "RecoveryPoints_Get" | "RecoveryPointsCrr_Get" => items::get_point,
+        "BackupResourceStorageConfigsNonCRR_Get" => items::storage_config,
+        "AadProperties_Get" => items::aad_properties,
+        "RecoveryPoints_GetAccessToken" => items::access_token,
+        "Restores_Trigger" => restore::trigger,
+        "CrossRegionRestore_Trigger" => restore::trigger_cross_region,
+        "Operation_Validate" => restore::validate,
+        "ValidateOperation_Trigger" => restore::validate_async,
+        "ItemLevelRecoveryConnections_Provision" => restore::provision_file_recovery,
+        "ItemLevelRecoveryConnections_Revoke" => restore::revoke_file_recovery,
+        "ProtectedItemOperationStatuses_Get"
+        | "BackupOperationStatuses_Get"
+        | "ValidateOperationStatuses_Get"
+        | "CrrOperationStatus_Get" => operations::status,
+        "ProtectedItemOperationResults_Get"
+        | "BackupOperationResults_Get"
+        | "ValidateOperationResults_Get"
+        | "CrrOperationResults_Get"
+        | "JobOperationResults_Get" => operations::result,
+        "JobDetails_Get" => jobs::get,
+        "BackupJobs_List" => jobs::list,
+        "JobCancellations_Trigger" => jobs::cancel,
+        "BackupCrrJobDetails_Get" => jobs::crr_get,
+        "BackupCrrJobs_List" => jobs::crr_list,
+        "Vaults_Get" => resources::vault,
+        "VirtualMachines_Get" => resources::virtual_machine,
+        "VirtualMachines_ListAll" => resources::virtual_machines,
+        "VirtualNetworks_Get" => resources::virtual_network,
+        "Subnets_Get" => resources::subnet,
+        "Usage_List" => resources::usages,
+        "StorageAccounts_GetProperties" => resources::storage_account,
+        "Deployments_CreateOrUpdate" => resources::create_deployment,
+        "Deployments_Get" => resources::deployment,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_operation_of_the_contract_has_a_handler() {
+        let missing: Vec<&str> = super::ALL_OPERATIONS
+            .iter()
+            .map(|op| op.operation_id)
+            .filter(|id| super::handler(id).is_none())
+            .collect();
+        assert!(missing.is_empty(), "{missing:?}");
+    }
 }

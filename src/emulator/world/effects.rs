@@ -288,7 +288,7 @@ impl World {
 
     /// The next free address of a subnet (Azure keeps the first four and the
     /// last), counted down from the subnet's free addresses.
-    fn allocate_ip(&mut self, subnet_id: &str) -> Option<String> {
+    pub(super) fn allocate_ip(&mut self, subnet_id: &str) -> Option<String> {
         let used: Vec<String> = self
             .inventory
             .virtual_machines

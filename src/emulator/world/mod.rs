@@ -2,9 +2,15 @@
 //! restores complete, and the log of every change. Handlers read and change
 //! it under one lock, so a reader never sees half of a restore's effects.
 
+mod activity;
 mod effects;
+mod template;
 
+pub use activity::{
+    DeploymentRecord, JobOperation, JobOutcome, JobRecord, OperationRecord, OperationResult,
+};
 pub use effects::{Blob, CompletedRestore, LooseDisk, Produced};
+pub use template::TemplateVm;
 
 use crate::model::Inventory;
 use jiff::Timestamp;
@@ -35,6 +41,14 @@ pub struct World {
     pub loose_disks: Vec<LooseDisk>,
     /// Blobs written to staging accounts.
     pub blobs: Vec<Blob>,
+    /// Restore jobs, oldest first.
+    pub jobs: Vec<JobRecord>,
+    /// Long-running operations, oldest first.
+    pub operations: Vec<OperationRecord>,
+    /// Template deployments, oldest first.
+    pub deployments: Vec<DeploymentRecord>,
+    /// Cross-region restore access tokens: (token, protected item id, point).
+    pub access_tokens: Vec<(String, String, String)>,
 }
 
 impl World {
@@ -45,6 +59,10 @@ impl World {
             changes: Vec::new(),
             loose_disks: Vec::new(),
             blobs: Vec::new(),
+            jobs: Vec::new(),
+            operations: Vec::new(),
+            deployments: Vec::new(),
+            access_tokens: Vec::new(),
         }
     }
 
