@@ -119,6 +119,16 @@ impl EmulatorHandle {
         self.state.world().to_json()
     }
 
+    /// The ids of the restore jobs so far, oldest first.
+    pub fn world_job_ids(&self) -> Vec<String> {
+        self.state
+            .world()
+            .jobs
+            .iter()
+            .map(|job| job.id.clone())
+            .collect()
+    }
+
     /// Stops accepting, lets answers in flight finish (a few seconds at
     /// most), and waits for the server to end.
     pub async fn shutdown(self) {

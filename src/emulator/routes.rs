@@ -27,7 +27,7 @@ pub fn router(state: Arc<State>) -> Router {
         .route("/_emulator/world", get(world))
         .route("/_blob/{account}/{container}/{blob}", get(blob))
         .with_state(state.clone())
-        .fallback_service(arm)
+        .fallback_service(arm::CanonicalPaths(arm))
         .layer(from_fn(layers::refuse_path_tricks))
         .layer(from_fn_with_state(state, layers::record))
         .layer(from_fn(layers::identify))

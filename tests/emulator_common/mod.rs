@@ -140,3 +140,164 @@ pub async fn raw_request(emulator: &EmulatorHandle, head: &str, body: &[u8]) -> 
         .unwrap_or(Value::Null);
     (status, body)
 }
+
+/// An authenticated ARM session against an emulator, speaking the shared
+/// contract (`restoreplan::azure::api` builds every path).
+pub struct Arm {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub token: String,
+}
+
+/// An answer: status, headers, JSON body (`Null` when empty).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Answer {
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    }
+}
+
+impl Arm {
+    pub async fn new(emulator: &EmulatorHandle) -> Arm {
+        let client = client(emulator);
+        let token = token(emulator, &client).await;
+        Arm {
+            base: emulator.base_url.clone(),
+            client,
+            token,
+        }
+    }
+
+    /// Sends a request to a full URL (a nextLink or a polling header).
+    pub async fn send_url(&self, method: &str, url: &str, body: Option<&Value>) -> Answer {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut request = self.client.request(method, url).bearer_auth(&self.token);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.expect("the emulator answers");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// Sends a contract request.
+    pub async fn send(
+        &self,
+        request: &restoreplan::azure::api::Request,
+        body: Option<&Value>,
+    ) -> Answer {
+        let url = format!("{}{}", self.base, request.path_and_query());
+        self.send_url(request.method().as_str(), &url, body).await
+    }
+
+    /// Follows `nextLink` and returns every item of a list.
+    pub async fn list_all(
+        &self,
+        request: &restoreplan::azure::api::Request,
+        body: Option<&Value>,
+    ) -> (Vec<Value>, usize) {
+        let mut answer = self.send(request, body).await;
+        let mut items = Vec::new();
+        let mut pages = 1;
+        loop {
+            assert_eq!(answer.status, 200, "{}", answer.body);
+            items.extend(answer.body["value"].as_array().cloned().unwrap_or_default());
+            let Some(next) = answer.body["nextLink"].as_str().map(str::to_owned) else {
+                return (items, pages);
+            };
+            pages += 1;
+            answer = self.send_url(request.method().as_str(), &next, body).await;
+        }
+    }
+
+    /// Polls an `Azure-AsyncOperation` URL until the operation ends.
+    pub async fn wait_operation(&self, status_url: &str) -> Value {
+        for _ in 0..500 {
+            let answer = self.send_url("GET", status_url, None).await;
+            assert_eq!(answer.status, 200, "{}", answer.body);
+            if answer.body["status"] != "InProgress" {
+                return answer.body;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("operation {status_url} never ended");
+    }
+
+    /// Polls a job until it ends.
+    pub async fn wait_job(
+        &self,
+        request: &restoreplan::azure::api::Request,
+        body: Option<&Value>,
+    ) -> Value {
+        for _ in 0..500 {
+            let answer = self.send(request, body).await;
+            assert_eq!(answer.status, 200, "{}", answer.body);
+            let status = answer.body["properties"]["status"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            if !matches!(status.as_str(), "InProgress" | "Cancelling") {
+                return answer.body;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("job never ended");
+    }
+}
+
+/// Typed ids of the fixture estate.
+pub mod ids {
+    use restoreplan::azure::id::*;
+
+    pub fn group(name: &str) -> ResourceGroupId {
+        ResourceGroupId::new(
+            SubscriptionId::new(super::SUBSCRIPTION).expect("guid"),
+            name,
+        )
+        .expect("group")
+    }
+    pub fn vault() -> VaultId {
+        VaultId::new(group("rg-backup-weu"), "rsv-prod-weu").expect("vault")
+    }
+    pub fn vm(name: &str) -> VirtualMachineId {
+        VirtualMachineId::new(group("rg-orders-weu"), name).expect("vm")
+    }
+    pub fn item(vm_name: &str) -> ProtectedItemId {
+        ProtectedItemId::for_vm(vault(), &vm(vm_name))
+    }
+    pub fn point(vm_name: &str, id: &str) -> RecoveryPointId {
+        RecoveryPointId::new(item(vm_name), id).expect("point")
+    }
+    pub fn subnet(group_name: &str, vnet: &str, name: &str) -> SubnetId {
+        SubnetId::new(
+            VirtualNetworkId::new(group(group_name), vnet).expect("vnet"),
+            name,
+        )
+        .expect("subnet")
+    }
+    pub fn staging(group_name: &str, name: &str) -> StorageAccountId {
+        StorageAccountId::new(group(group_name), name).expect("account")
+    }
+    pub fn subscription() -> SubscriptionId {
+        SubscriptionId::new(super::SUBSCRIPTION).expect("guid")
+    }
+}
+
+/// Runs simulated time fast: an hour of restore in a few hundredths of a second.
+pub const FAST: f64 = 200_000.0;

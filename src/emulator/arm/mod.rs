@@ -184,3 +184,57 @@ mod tests {
         assert!(missing.is_empty(), "{missing:?}");
     }
 }
+
+/// ARM compares the keywords of a path without case (`resourcegroups` is
+/// `resourceGroups`), the router does not: this service rewrites the
+/// keywords of a path that fits an operation's template to the template's
+/// spelling before routing, and leaves the names as sent.
+#[derive(Clone)]
+pub struct CanonicalPaths(pub Router);
+
+impl tower_service::Service<axum::extract::Request> for CanonicalPaths {
+    type Response = Response;
+    type Error = std::convert::Infallible;
+    type Future = <Router as tower_service::Service<axum::extract::Request>>::Future;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        tower_service::Service::<axum::extract::Request>::poll_ready(&mut self.0, cx)
+    }
+
+    fn call(&mut self, mut request: axum::extract::Request) -> Self::Future {
+        if let Some(path) = canonical(request.uri().path()) {
+            let rebuilt = match request.uri().query() {
+                Some(query) => format!("{path}?{query}"),
+                None => path,
+            };
+            if let Ok(uri) = rebuilt.parse() {
+                *request.uri_mut() = uri;
+            }
+        }
+        self.0.call(request)
+    }
+}
+
+/// The path with its keywords spelled as the first template it fits.
+fn canonical(path: &str) -> Option<String> {
+    let segments: Vec<&str> = path.split('/').collect();
+    ALL_OPERATIONS.iter().find_map(|operation| {
+        let template: Vec<&str> = operation.path_template.split('/').collect();
+        let fits = template.len() == segments.len()
+            && template
+                .iter()
+                .zip(&segments)
+                .all(|(t, s)| t.starts_with('{') || t.eq_ignore_ascii_case(s));
+        fits.then(|| {
+            template
+                .iter()
+                .zip(&segments)
+                .map(|(t, s)| if t.starts_with('{') { *s } else { *t })
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+    })
+}
