@@ -49,6 +49,11 @@ pub struct EmulatorHandle {
     _ca_dir: Option<tempfile::TempDir>,
 }
 
+/// The ARM operations the emulator serves, on the contract's path templates.
+pub fn served_operations() -> Vec<&'static crate::azure::api::Operation> {
+    arm::served()
+}
+
 impl Emulator {
     /// Binds, generates the certificates, writes the CA file and starts
     /// serving; the refusals are `EX08x` diagnostics.

@@ -2,6 +2,10 @@
 //! an HTTPS client that trusts only the emulator's CA, and a token.
 #![allow(dead_code)]
 
+use restoreplan::azure::api;
+use restoreplan::azure::wire::restore::{
+    IaasVmRestoreRequest, RecoveryType, RestoreRequest, RestoreRequestResource,
+};
 use restoreplan::emulator::{Emulator, EmulatorConfig, EmulatorHandle};
 use restoreplan::model::Inventory;
 use restoreplan::pipeline::load_inventory;
@@ -301,3 +305,61 @@ pub mod ids {
 
 /// Runs simulated time fast: an hour of restore in a few hundredths of a second.
 pub const FAST: f64 = 200_000.0;
+
+/// A restore body of `kind` for a VM of the fixture, new VMs landing in `app`.
+pub fn restore_body(vm: &str, point: &str, kind: RecoveryType, new_name: Option<&str>) -> Value {
+    let request = IaasVmRestoreRequest {
+        recovery_point_id: Some(point.to_owned()),
+        recovery_type: Some(kind),
+        source_resource_id: Some(ids::vm(vm).to_string()),
+        region: Some("westeurope".to_owned()),
+        storage_account_id: Some(ids::staging("rg-orders-weu", "stordersweu").to_string()),
+        target_resource_group_id: Some(ids::group("rg-orders-weu").to_string()),
+        target_virtual_machine_id: new_name.map(|name| ids::vm(name).to_string()),
+        virtual_network_id: new_name.map(|_| {
+            ids::subnet("rg-net-weu", "vnet-weu", "app")
+                .virtual_network
+                .to_string()
+        }),
+        subnet_id: new_name.map(|_| ids::subnet("rg-net-weu", "vnet-weu", "app").to_string()),
+        create_new_cloud_service: Some(false),
+        original_storage_account_option: Some(false),
+        ..IaasVmRestoreRequest::default()
+    };
+    serde_json::to_value(RestoreRequestResource {
+        location: None,
+        tags: None,
+        e_tag: None,
+        properties: RestoreRequest::IaasVm(Box::new(request)),
+    })
+    .expect("JSON")
+}
+
+/// Triggers a restore and waits for its job; returns the job.
+pub async fn restore(arm: &Arm, vm: &str, point: &str, body: &Value) -> Value {
+    let trigger = arm
+        .send(&api::restore_trigger(&ids::point(vm, point)), Some(body))
+        .await;
+    assert_eq!(trigger.status, 202, "{}", trigger.body);
+    assert!(
+        trigger
+            .header("location")
+            .is_some_and(|l| l.contains("/operationResults/"))
+    );
+    assert!(trigger.header("retry-after").is_some());
+    let status_url = trigger
+        .header("azure-asyncoperation")
+        .expect("Azure-AsyncOperation");
+    let operation = arm.wait_operation(&status_url).await;
+    assert_eq!(operation["status"], "Succeeded", "{operation}");
+    assert_eq!(
+        operation["properties"]["objectType"],
+        "OperationStatusJobExtendedInfo"
+    );
+    let job_id = operation["properties"]["jobId"]
+        .as_str()
+        .expect("jobId")
+        .to_owned();
+    arm.wait_job(&api::job_get(&ids::vault(), &job_id), None)
+        .await
+}

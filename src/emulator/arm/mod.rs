@@ -6,12 +6,15 @@
 
 mod call;
 mod convert;
+mod deployments;
+mod file_recovery;
 mod filter;
 mod items;
 mod jobs;
 mod operations;
 mod resources;
 mod restore;
+mod validate;
 
 use super::envelope::ArmError;
 use super::state::State;
@@ -126,6 +129,15 @@ fn dispatch(
     handle(&call).unwrap_or_else(IntoResponse::into_response)
 }
 
+/// The operations the emulator serves: those of the contract with a handler.
+pub fn served() -> Vec<&'static Operation> {
+    ALL_OPERATIONS
+        .iter()
+        .copied()
+        .filter(|op| handler(op.operation_id).is_some())
+        .collect()
+}
+
 /// What runs an operation.
 type Handler = fn(&Call) -> Result<Response, ArmError>;
 
@@ -141,10 +153,10 @@ fn handler(operation_id: &str) -> Option<Handler> {
         "RecoveryPoints_GetAccessToken" => items::access_token,
         "Restores_Trigger" => restore::trigger,
         "CrossRegionRestore_Trigger" => restore::trigger_cross_region,
-        "Operation_Validate" => restore::validate,
-        "ValidateOperation_Trigger" => restore::validate_async,
-        "ItemLevelRecoveryConnections_Provision" => restore::provision_file_recovery,
-        "ItemLevelRecoveryConnections_Revoke" => restore::revoke_file_recovery,
+        "Operation_Validate" => validate::validate,
+        "ValidateOperation_Trigger" => validate::validate_async,
+        "ItemLevelRecoveryConnections_Provision" => file_recovery::provision,
+        "ItemLevelRecoveryConnections_Revoke" => file_recovery::revoke,
         "ProtectedItemOperationStatuses_Get"
         | "BackupOperationStatuses_Get"
         | "ValidateOperationStatuses_Get"
@@ -166,8 +178,8 @@ fn handler(operation_id: &str) -> Option<Handler> {
         "Subnets_Get" => resources::subnet,
         "Usage_List" => resources::usages,
         "StorageAccounts_GetProperties" => resources::storage_account,
-        "Deployments_CreateOrUpdate" => resources::create_deployment,
-        "Deployments_Get" => resources::deployment,
+        "Deployments_CreateOrUpdate" => deployments::create,
+        "Deployments_Get" => deployments::get,
         _ => return None,
     })
 }

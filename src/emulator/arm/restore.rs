@@ -1,20 +1,12 @@
-//! Restores: the trigger in the primary region and across regions, Azure's
-//! own validation of a restore (synchronous and asynchronous), and file
-//! recovery sessions. Each accepted call becomes a long-running operation;
-//! a restore also becomes a job whose end changes the world.
-
-use super::call::{Call, OPERATION_SECONDS, accepted, find, invalid_id, ok};
+//! Restores: the trigger in the primary region and across regions. An
+//! accepted restore becomes a long-running operation and a job, whose end
+//! changes the world; a refused one changes nothing.
+use super::call::{Call, OPERATION_SECONDS, accepted, find, invalid_id};
 use crate::azure::api;
-use crate::azure::id::{ProtectedItemId, RecoveryPointId, SubscriptionId, VaultId};
+use crate::azure::id::{ProtectedItemId, SubscriptionId};
 use crate::azure::wire::crr::{CrossRegionRestoreRequest, CrrAccessToken};
-use crate::azure::wire::error::ErrorDetail;
-use crate::azure::wire::ilr::{IlrRequest, IlrRequestResource};
 use crate::azure::wire::restore::{
     RecoveryType, RehydrationPriority, RestoreRequest, RestoreRequestResource,
-};
-use crate::azure::wire::validate::{
-    ValidateOperationRequest, ValidateOperationRequestResource, ValidateOperationResponse,
-    ValidateOperationsResponse,
 };
 use crate::clock::Clock;
 use crate::emulator::envelope::ArmError;
@@ -26,7 +18,6 @@ use crate::emulator::world::{
 use crate::model::TierKind;
 use axum::response::Response;
 use jiff::{SignedDuration, Timestamp};
-use serde_json::json;
 
 /// `Restores_Trigger`.
 pub fn trigger(call: &Call) -> Result<Response, ArmError> {
@@ -138,7 +129,7 @@ fn start_restore(
 }
 
 /// The job a restore request would start, or the rule it breaks.
-fn plan_job(
+pub(super) fn plan_job(
     call: &Call,
     world: &World,
     item_id: &ProtectedItemId,
@@ -288,177 +279,4 @@ pub fn add_operation(world: &mut World, now: Timestamp, result: OperationResult)
         result,
     });
     id
-}
-
-/// `Operation_Validate`: Azure's rules applied to a restore, without starting it.
-pub fn validate(call: &Call) -> Result<Response, ArmError> {
-    let results = validation(call)?;
-    ok(&ValidateOperationsResponse {
-        validate_operation_response: Some(ValidateOperationResponse {
-            validation_results: Some(results),
-        }),
-    })
-}
-
-/// `ValidateOperation_Trigger`: the same, as a long-running operation.
-pub fn validate_async(call: &Call) -> Result<Response, ArmError> {
-    let vault = call.vault_id()?;
-    let results = validation(call)?;
-    let operation = {
-        let mut world = call.state.world();
-        add_operation(
-            &mut world,
-            call.state.time.now(),
-            OperationResult::Validation(results),
-        )
-    };
-    let status = api::validate_operation_status(&vault, &operation).path_and_query();
-    let result = api::validate_operation_result(&vault, &operation).path_and_query();
-    accepted(
-        &call.url(&status),
-        &call.url(&result),
-        call.retry_after(OPERATION_SECONDS),
-    )
-}
-
-/// The findings of a validation: none, or the first rule the restore breaks.
-fn validation(call: &Call) -> Result<Vec<ErrorDetail>, ArmError> {
-    let vault: VaultId = call.vault_id()?;
-    let body: ValidateOperationRequestResource = call.json()?;
-    let point: RecoveryPointId = body.id.parse().map_err(|e| invalid_id(&e))?;
-    if point.item.vault != vault {
-        return Err(ArmError::bad_request(
-            "UserErrorVaultMismatch",
-            "The recovery point is not in the vault of the path.",
-        ));
-    }
-    let request = match &body.properties {
-        ValidateOperationRequest::IaasVmRestore { restore_request }
-        | ValidateOperationRequest::Restore { restore_request } => restore_request,
-    }
-    .as_ref()
-    .ok_or_else(|| {
-        ArmError::bad_request(
-            "InvalidRequestContent",
-            "The validation request has no restoreRequest.",
-        )
-    })?;
-    let now = call.state.time.now();
-    let world = call.state.world();
-    Ok(
-        match plan_job(call, &world, &point.item, point.name(), request, false, now) {
-            Ok(_) => Vec::new(),
-            Err(error)
-                if error.status.is_client_error()
-                    && error.status != axum::http::StatusCode::NOT_FOUND =>
-            {
-                vec![ErrorDetail {
-                    code: Some(error.code),
-                    message: Some(error.message),
-                    recommendations: None,
-                }]
-            }
-            Err(error) => return Err(error),
-        },
-    )
-}
-
-/// `ItemLevelRecoveryConnections_Provision`: opens a file recovery session.
-pub fn provision_file_recovery(call: &Call) -> Result<Response, ArmError> {
-    let item = call.item_id()?;
-    let point_name = call.param("recoveryPointId")?.to_owned();
-    let body: IlrRequestResource = call.json()?;
-    let IlrRequest::IaasVmRegistration { initiator_name, .. } = &body.properties;
-    let now = call.state.time.now();
-    let mut world = call.state.world();
-    let found = find(&world.inventory, &item, Some(&point_name))?;
-    let point = found.point.ok_or_else(|| {
-        ArmError::not_found("UserErrorRecoveryPointNotFound", "No such recovery point.")
-    })?;
-    if !point.has_valid_tier(TierKind::Snapshot, now) && !point.has_valid_tier(TierKind::Vault, now)
-    {
-        return Err(ArmError::bad_request(
-            "UserErrorIlrNotSupportedForArchivedRecoveryPoint",
-            format!(
-                "Files cannot be recovered from point '{point_name}': it is only in the archive tier."
-            ),
-        ));
-    }
-    let os = world
-        .inventory
-        .vm_by_id(&found.item.vm)
-        .and_then(|vm| vm.os);
-    let vm_id = found.item.vm.clone();
-    set_session(&mut world, &vm_id, &point_name, true);
-    let (extension, os_type) = match os {
-        Some(crate::model::Os::Windows) => (".exe", "Windows"),
-        _ => (".py", "Linux"),
-    };
-    let script = format!(
-        "# restoreplan emulator: mounts recovery point {point_name} of {} for initiator {}\n",
-        item.vm_name(),
-        initiator_name.as_deref().unwrap_or("any")
-    );
-    let target = json!({ "clientScripts": [{
-        "scriptContent": script,
-        "scriptExtension": extension,
-        "osType": os_type,
-        "scriptNameSuffix": format!("_{}_{}", item.vm_name(), point_name),
-    }]});
-    world.record(
-        now,
-        "file-recovery-provisioned",
-        &vm_id,
-        format!("point {point_name} mounted"),
-    );
-    let operation = add_operation(&mut world, now, OperationResult::FileRecovery(target));
-    drop(world);
-    let status = api::protected_item_operation_status(&item, &operation).path_and_query();
-    let result = api::protected_item_operation_result(&item, &operation).path_and_query();
-    accepted(
-        &call.url(&status),
-        &call.url(&result),
-        call.retry_after(OPERATION_SECONDS),
-    )
-}
-
-/// `ItemLevelRecoveryConnections_Revoke`: closes it.
-pub fn revoke_file_recovery(call: &Call) -> Result<Response, ArmError> {
-    let item = call.item_id()?;
-    let point_name = call.param("recoveryPointId")?.to_owned();
-    let now = call.state.time.now();
-    let mut world = call.state.world();
-    let found = find(&world.inventory, &item, Some(&point_name))?;
-    let vm_id = found.item.vm.clone();
-    set_session(&mut world, &vm_id, &point_name, false);
-    world.record(
-        now,
-        "file-recovery-revoked",
-        &vm_id,
-        format!("point {point_name} unmounted"),
-    );
-    let operation = add_operation(&mut world, now, OperationResult::Done);
-    drop(world);
-    let status = api::protected_item_operation_status(&item, &operation).path_and_query();
-    let result = api::protected_item_operation_result(&item, &operation).path_and_query();
-    accepted(
-        &call.url(&status),
-        &call.url(&result),
-        call.retry_after(OPERATION_SECONDS),
-    )
-}
-
-/// Marks a point's file recovery session open or closed in the inventory.
-fn set_session(world: &mut World, vm_id: &str, point_name: &str, open: bool) {
-    let points = world
-        .inventory
-        .vaults
-        .iter_mut()
-        .flat_map(|vault| vault.protected_items.iter_mut())
-        .filter(|item| item.vm.eq_ignore_ascii_case(vm_id))
-        .flat_map(|item| item.recovery_points.iter_mut())
-        .filter(|point| point.id == point_name);
-    for point in points {
-        point.ilr_session_active = open;
-    }
 }

@@ -260,7 +260,7 @@ impl World {
         let account = arm_id_name(account_id).to_owned();
         let container = format!("{vm_name}-{}", short(&done.job_id));
         let name = format!("azuredeploy{}.json", done.job_id);
-        let template = template(
+        let template = super::template::write(
             &vm_name,
             &done.region,
             done.point.vm_size.as_deref(),
@@ -364,38 +364,6 @@ fn restored_disks(
 fn blank_vm(point: &RecoveryPoint) -> VirtualMachine {
     let value = json!({ "id": "", "name": "", "region": "", "size": point.vm_size });
     serde_json::from_value(value).expect("invariant: a VM with id, name and region reads")
-}
-
-/// The ARM template a disk restore writes: a VM attaching the restored disks.
-fn template(vm_name: &str, region: &str, size: Option<&str>, disk_ids: &[String]) -> Value {
-    let data_disks: Vec<Value> = disk_ids
-        .iter()
-        .skip(1)
-        .enumerate()
-        .map(|(lun, id)| json!({ "lun": lun, "createOption": "Attach", "managedDisk": { "id": id } }))
-        .collect();
-    json!({
-        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
-        "contentVersion": "1.0.0.0",
-        "parameters": {
-            "VirtualMachineName": { "type": "string", "defaultValue": vm_name },
-            "VirtualNetwork": { "type": "string" },
-            "Subnet": { "type": "string" }
-        },
-        "resources": [{
-            "type": "Microsoft.Compute/virtualMachines",
-            "apiVersion": "2024-07-01",
-            "name": "[parameters('VirtualMachineName')]",
-            "location": region,
-            "properties": {
-                "hardwareProfile": { "vmSize": size },
-                "storageProfile": {
-                    "osDisk": { "createOption": "Attach", "managedDisk": { "id": disk_ids.first() } },
-                    "dataDisks": data_disks
-                }
-            }
-        }]
-    })
 }
 
 /// The first eight characters of a job id, for names.

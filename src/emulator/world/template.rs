@@ -100,6 +100,38 @@ fn group(group_id: &str) -> Option<crate::azure::id::ResourceGroupId> {
     group_id.parse().ok()
 }
 
+/// The ARM template a disk restore writes: a VM attaching the restored disks.
+pub(super) fn write(vm_name: &str, region: &str, size: Option<&str>, disk_ids: &[String]) -> Value {
+    let data_disks: Vec<Value> = disk_ids
+        .iter()
+        .skip(1)
+        .enumerate()
+        .map(|(lun, id)| json!({ "lun": lun, "createOption": "Attach", "managedDisk": { "id": id } }))
+        .collect();
+    json!({
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+        "contentVersion": "1.0.0.0",
+        "parameters": {
+            "VirtualMachineName": { "type": "string", "defaultValue": vm_name },
+            "VirtualNetwork": { "type": "string" },
+            "Subnet": { "type": "string" }
+        },
+        "resources": [{
+            "type": "Microsoft.Compute/virtualMachines",
+            "apiVersion": "2024-07-01",
+            "name": "[parameters('VirtualMachineName')]",
+            "location": region,
+            "properties": {
+                "hardwareProfile": { "vmSize": size },
+                "storageProfile": {
+                    "osDisk": { "createOption": "Attach", "managedDisk": { "id": disk_ids.first() } },
+                    "dataDisks": data_disks
+                }
+            }
+        }]
+    })
+}
+
 impl World {
     /// Creates the VM of a deployment from restored disks; the error is
     /// `(code, message)` for the deployment's failure.
