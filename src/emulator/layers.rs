@@ -102,13 +102,15 @@ fn too_large() -> ArmError {
     )
 }
 
-/// The body as it may be written down: a token request's secret never is.
+/// The body as it may be written down: no secret ever is, neither a token
+/// request's client secret nor a token inside a JSON body (the access token
+/// of a cross-region restore).
 fn recordable_body(path: &str, bytes: &[u8]) -> String {
     if path.ends_with("/oauth2/v2.0/token") {
         return url::form_urlencoded::parse(bytes)
             .map(|(key, value)| {
-                let value = if key == "client_secret" || key == "client_assertion" {
-                    "REDACTED".into()
+                let value = if is_secret_name(&key) {
+                    REDACTED.into()
                 } else {
                     value
                 };
@@ -117,7 +119,40 @@ fn recordable_body(path: &str, bytes: &[u8]) -> String {
             .collect::<Vec<_>>()
             .join("&");
     }
-    String::from_utf8_lossy(bytes).into_owned()
+    match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Ok(mut value) => {
+            redact(&mut value);
+            value.to_string()
+        }
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
+const REDACTED: &str = "REDACTED";
+
+/// Whether a field of this name holds a secret.
+fn is_secret_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    ["secret", "token", "password", "assertion"]
+        .iter()
+        .any(|word| name.contains(word))
+}
+
+/// Replaces the string values of secret-named fields, at any depth.
+fn redact(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(members) => {
+            for (name, member) in members.iter_mut() {
+                if member.is_string() && is_secret_name(name) {
+                    *member = REDACTED.into();
+                } else {
+                    redact(member);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact),
+        _ => {}
+    }
 }
 
 /// Refuses paths with `.` or `..` segments (plain or percent-encoded), encoded

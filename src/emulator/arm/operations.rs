@@ -44,7 +44,7 @@ pub fn status(call: &Call) -> Result<Response, ArmError> {
         }
         OperationResult::Done => None,
     });
-    ok(&OperationStatus {
+    let mut response = ok(&OperationStatus {
         id: Some(record.id.clone()),
         name: Some(record.id.clone()),
         status: Some(if done {
@@ -56,7 +56,18 @@ pub fn status(call: &Call) -> Result<Response, ArmError> {
         end_time: done.then_some(record.ready_at),
         error: None,
         properties: properties.flatten(),
-    })
+    })?;
+    if !done {
+        let wait = record
+            .ready_at
+            .duration_since(call.state.time.now())
+            .as_secs();
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(call.retry_after(wait)),
+        );
+    }
+    Ok(response)
 }
 
 /// The result of an operation (item, vault, validation, CRR and job-cancel result URLs).
