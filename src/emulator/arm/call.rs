@@ -49,14 +49,24 @@ impl Call {
             .map(|(_, value)| value.as_str())
     }
 
-    /// The body read as `T`; 400 `InvalidRequestContent` when it cannot be.
-    pub fn json<T: DeserializeOwned>(&self) -> Result<T, ArmError> {
-        serde_json::from_slice(&self.body).map_err(|error| {
+    /// The body read as `T`; 400 `InvalidRequestContent` when it cannot be,
+    /// or when it has a member `T` does not know: a misspelled field that
+    /// Azure would not act on must not pass silently in a test.
+    pub fn json<T: DeserializeOwned + Serialize>(&self) -> Result<T, ArmError> {
+        let invalid = |why: String| {
             ArmError::bad_request(
                 "InvalidRequestContent",
-                format!("The request content was invalid and could not be deserialized: {error}."),
+                format!("The request content was invalid and could not be deserialized: {why}."),
             )
-        })
+        };
+        let sent: serde_json::Value =
+            serde_json::from_slice(&self.body).map_err(|e| invalid(e.to_string()))?;
+        let typed: T = serde_json::from_value(sent.clone()).map_err(|e| invalid(e.to_string()))?;
+        let known = serde_json::to_value(&typed).unwrap_or_default();
+        if let Some(path) = unknown_member(&sent, &known, String::new()) {
+            return Err(invalid(format!("could not find member '{path}'")));
+        }
+        Ok(typed)
     }
 
     /// The vault of the path, validated.
@@ -92,6 +102,32 @@ impl Call {
     /// `Retry-After` for a wait of `simulated` seconds.
     pub fn retry_after(&self, simulated: i64) -> u64 {
         real_seconds(&self.state.time, simulated.max(1) as f64)
+    }
+}
+
+/// The first member of `sent` (a JSON pointer) that the typed reading
+/// dropped; members sent as `null` count as absent.
+fn unknown_member(
+    sent: &serde_json::Value,
+    known: &serde_json::Value,
+    at: String,
+) -> Option<String> {
+    use serde_json::Value;
+    match (sent, known) {
+        (Value::Object(sent), Value::Object(known)) => sent.iter().find_map(|(name, value)| {
+            let here = format!("{at}/{name}");
+            match known.get(name) {
+                _ if value.is_null() => None,
+                None => Some(here),
+                Some(kept) => unknown_member(value, kept, here),
+            }
+        }),
+        (Value::Array(sent), Value::Array(known)) => sent
+            .iter()
+            .zip(known)
+            .enumerate()
+            .find_map(|(i, (value, kept))| unknown_member(value, kept, format!("{at}/{i}"))),
+        _ => None,
     }
 }
 

@@ -172,7 +172,12 @@ pub fn job(job: &JobRecord, now: Timestamp, blob_base: &str) -> JobResource {
         })
         .collect();
     let mut bag = IndexMap::new();
-    bag.insert("Job Type".to_owned(), "Recover disks".to_owned());
+    let job_type = match job.restore.kind {
+        crate::emulator::jobs::RestoreKind::RestoreDisks => "Recover disks",
+        crate::emulator::jobs::RestoreKind::AlternateLocation => "Restore VM",
+        crate::emulator::jobs::RestoreKind::OriginalLocation => "Replace disks",
+    };
+    bag.insert("Job Type".to_owned(), job_type.to_owned());
     bag.insert(
         "Recovery point time ".to_owned(),
         job.restore.point.time.to_string(),
