@@ -10,6 +10,7 @@ pub mod cli;
 pub mod clock;
 pub mod compile;
 pub mod diagnostic;
+pub mod emulator;
 pub mod exec;
 pub mod model;
 pub mod pipeline;

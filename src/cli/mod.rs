@@ -3,6 +3,7 @@
 
 mod approve;
 mod completions;
+mod emulator;
 mod graph;
 mod plan;
 mod runs;
@@ -37,6 +38,8 @@ enum Command {
     /// List past runs, or show one run's report.
     #[command(subcommand)]
     Runs(runs::Command),
+    /// Serve a local Azure (backup restore API, token endpoint) seeded from an inventory, until Ctrl-C.
+    Emulator(emulator::Args),
     /// Print an embedded JSON Schema.
     Schema(schema::Args),
     /// Print a shell completion script.
@@ -91,6 +94,7 @@ pub fn run() -> ExitCode {
         Command::Plan(args) => plan::run(args, style),
         Command::Approve(args) => approve::run(args),
         Command::Runs(command) => runs::run(command),
+        Command::Emulator(args) => emulator::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Completions(args) => completions::run(args),
     };

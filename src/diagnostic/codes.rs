@@ -107,6 +107,18 @@ pub enum Code {
     UnknownRun,
     /// The plan or inventory changed since the run started.
     PlanChanged,
+    /// The emulator was asked to listen on an address that is not loopback.
+    EmulatorNotLoopback,
+    /// The emulator's `--listen` is not an address and port.
+    EmulatorBadListen,
+    /// The emulator's `--faults` specification cannot be read.
+    EmulatorBadFaults,
+    /// The emulator's `--fail-job` cannot be read.
+    EmulatorBadFailJob,
+    /// The emulator's `--time-scale` is not a positive number.
+    EmulatorBadTimeScale,
+    /// The emulator could not start (bind, certificate, CA file).
+    EmulatorCannotStart,
     /// A finding of the dry run: an Azure restore limitation or a fact of the estate.
     Rule(&'static RuleInfo),
     /// Signing in to Azure failed.
@@ -408,6 +420,24 @@ catalogue! {
     DeploymentFailed => "EX019", "deployment-failed", Error,
         "The deployment of the restored VM's template failed.",
         "Read Azure's code and message; the restored disks remain and can be deployed again.";
+    EmulatorNotLoopback => "EX080", "emulator-not-loopback", Error,
+        "The emulator listens on loopback addresses only (127.0.0.0/8 or ::1): it accepts any client it is told to and holds no real secrets, so it must not be reachable from the network.",
+        "Use `--listen 127.0.0.1:<port>` (port 0 picks a free one), or `[::1]:<port>`.";
+    EmulatorBadListen => "EX081", "emulator-bad-listen", Error,
+        "`--listen` is not an IP address with a port.",
+        "Write it as `127.0.0.1:8443` or `[::1]:8443`; port 0 picks a free port.";
+    EmulatorBadFaults => "EX082", "emulator-bad-faults", Error,
+        "`--faults` is not a comma-separated list of `<fault>=<probability>` with known faults and probabilities from 0 to 1 that add up to at most 1.",
+        "Write it like `429=0.1,500=0.03,503=0.03,reset=0.02,slow=0.05`.";
+    EmulatorBadFailJob => "EX083", "emulator-bad-fail-job", Error,
+        "`--fail-job` is not `<vm name>` or `<vm name>:<error code>`.",
+        "Write it like `sql-01` or `sql-01:UserErrorRestoreFailed`.";
+    EmulatorBadTimeScale => "EX084", "emulator-bad-time-scale", Error,
+        "`--time-scale` must be a finite number above 0 (simulated seconds per real second).",
+        "Use for example `--time-scale 60` to run an hour of simulated work in a minute.";
+    EmulatorCannotStart => "EX085", "emulator-cannot-start", Error,
+        "The emulator could not start: the address could not be bound, or the certificate or its CA file could not be written.",
+        "Pick another port, or a writable `--ca-out` path.";
     JournalIo => "EX100", "journal-io", Error,
         "The run folder's journal or lock file cannot be written or read, so the run cannot be recorded safely.",
         "Check that the state folder (`--state-dir`, default `.restoreplan/`) exists, is writable and its disk is not full.";

@@ -1,6 +1,6 @@
 //! Durations as the plan language writes them: `30s`, `90m`, `4h`, `1h30m`, `2d`.
 
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
 /// A non-negative span of time, in whole seconds.
@@ -70,6 +70,12 @@ impl<'de> Deserialize<'de> for Duration {
         let text = String::deserialize(deserializer)?;
         Duration::parse(&text)
             .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a duration")))
+    }
+}
+
+impl Serialize for Duration {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
 }
 

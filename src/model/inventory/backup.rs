@@ -3,10 +3,10 @@
 
 use super::{SecurityType, arm_id_name};
 use jiff::Timestamp;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A Recovery Services vault.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InventoryVault {
     /// The vault's ARM id.
@@ -14,6 +14,7 @@ pub struct InventoryVault {
     /// The vault's region.
     pub region: String,
     /// The region cross-region restore restores into; unknown when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub paired_region: Option<String>,
     /// The vault's backup storage redundancy.
     #[serde(default)]
@@ -89,7 +90,7 @@ schema_enum! {
 }
 
 /// A VM protected by a vault, with its recovery points.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProtectedItem {
     /// The item's name in the vault: `VM;<container type>;<resource group>;<VM name>`.
@@ -97,10 +98,13 @@ pub struct ProtectedItem {
     /// The ARM id of the protected VM (which may no longer exist).
     pub vm: String,
     /// The backup policy's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
     /// The policy type as written (`Standard` or `Enhanced`); see [`ProtectedItem::policy_kind`].
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_type: Option<String>,
     /// Days of snapshot-tier retention as written; see [`ProtectedItem::instant_restore_days`].
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instant_restore_retention_days: Option<u32>,
     /// The recovery points, newest first.
     #[serde(default)]
@@ -150,7 +154,7 @@ impl ProtectedItem {
 }
 
 /// One recovery point of a protected VM.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RecoveryPoint {
     /// The id Azure Backup lists for the point.
@@ -169,8 +173,10 @@ pub struct RecoveryPoint {
     #[serde(default = "super::yes")]
     pub managed: bool,
     /// The VM size at backup time; the VM's current size when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vm_size: Option<String>,
     /// The VM's security type at backup time (the schema's default is `Standard`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_type: Option<SecurityType>,
     /// The availability zones the VM was pinned to; empty when not zonal.
     #[serde(default)]
@@ -227,7 +233,7 @@ schema_enum! {
 }
 
 /// One storage tier of a recovery point and its state.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TierInfo {
     /// The tier.
@@ -236,6 +242,7 @@ pub struct TierInfo {
     /// The tier's state.
     pub status: TierStatus,
     /// When this tier of the point expires; unknown when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
 }
 
@@ -276,15 +283,18 @@ schema_enum! {
 }
 
 /// A disk as captured in a recovery point.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RecoveryPointDisk {
     /// The data disk's LUN; absent for the OS disk.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lun: Option<u8>,
     /// The disk's name at backup time.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The disk's size in GiB.
     #[serde(rename = "sizeGiB")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size_gib: Option<u64>,
     /// Whether the disk is in the backup (selective disk backup can leave it out).
     #[serde(default = "super::yes")]

@@ -3,10 +3,10 @@
 
 use super::arm_id_segment;
 use indexmap::IndexMap;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A virtual machine as it is now (or was, when `exists` is false).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VirtualMachine {
     /// The VM's ARM id.
@@ -16,14 +16,19 @@ pub struct VirtualMachine {
     /// The VM's region.
     pub region: String,
     /// The availability zone the VM is pinned to; not zonal when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub zone: Option<u8>,
     /// The operating system family.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os: Option<Os>,
     /// The VM size.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
     /// The compute quota family of the size, as in `quotas`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub family: Option<String>,
     /// The number of vCPUs of the size.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub v_cpus: Option<u64>,
     /// Whether the VM still exists (false: deleted since it was backed up).
     #[serde(default = "super::yes")]
@@ -35,6 +40,7 @@ pub struct VirtualMachine {
     #[serde(default)]
     pub spot: bool,
     /// The Azure Hybrid Benefit license type; no hybrid benefit when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub license_type: Option<String>,
     /// The OS disk and the data disks.
     #[serde(default)]
@@ -47,15 +53,19 @@ pub struct VirtualMachine {
     #[serde(default)]
     pub identity: VmIdentity,
     /// The image the VM was created from; unknown when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<VmImage>,
     /// The VM's security type.
     #[serde(default)]
     pub security_type: SecurityType,
     /// The availability set's ARM id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub availability_set: Option<String>,
     /// The dedicated host's ARM id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated_host: Option<String>,
     /// The proximity placement group's ARM id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub proximity_placement_group: Option<String>,
     /// Whether the VM has diagnostic settings.
     #[serde(default)]
@@ -114,18 +124,20 @@ schema_enum! {
 }
 
 /// A disk attached to a VM.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VmDisk {
     /// The disk's name.
     pub name: String,
     /// The data disk's LUN; absent for the OS disk.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lun: Option<u8>,
     /// Whether this is the OS disk or a data disk.
     #[serde(default)]
     pub role: DiskRole,
     /// The disk's size in GiB.
     #[serde(rename = "sizeGiB")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size_gib: Option<u64>,
     /// The disk's storage type.
     #[serde(rename = "type", default)]
@@ -140,6 +152,7 @@ pub struct VmDisk {
     #[serde(default)]
     pub shared: bool,
     /// For an unmanaged disk, the ARM id of the storage account holding the VHD.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_account: Option<String>,
 }
 
@@ -176,7 +189,7 @@ schema_enum! {
 }
 
 /// How a VM's disks are encrypted; the default is platform-managed keys only.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VmEncryption {
     /// Whether Azure Disk Encryption is enabled.
@@ -192,6 +205,7 @@ pub struct VmEncryption {
     #[serde(default)]
     pub cmk: bool,
     /// The ARM id of the disk encryption set holding the customer-managed key.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_encryption_set: Option<String>,
     /// Whether encryption at host is enabled.
     #[serde(default)]
@@ -224,7 +238,7 @@ schema_enum! {
 }
 
 /// A VM's managed identities; the default is none.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VmIdentity {
     /// Whether the VM has a system-assigned identity.
@@ -236,18 +250,22 @@ pub struct VmIdentity {
 }
 
 /// The image a VM was created from.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VmImage {
     /// What kind of image.
     pub kind: ImageKind,
     /// The Marketplace publisher.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub publisher: Option<String>,
     /// The Marketplace offer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub offer: Option<String>,
     /// The Marketplace SKU.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
     /// The purchase plan of a third-party image.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub plan: Option<PurchasePlan>,
 }
 
@@ -266,7 +284,7 @@ schema_enum! {
 }
 
 /// The Marketplace purchase plan of a third-party image.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PurchasePlan {
     /// The plan's publisher.
@@ -278,14 +296,16 @@ pub struct PurchasePlan {
 }
 
 /// A network interface of a VM.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Nic {
     /// The NIC's ARM id.
     pub id: String,
     /// The ARM id of the subnet the NIC is attached to.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet: Option<String>,
     /// The primary private IP address.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
     /// Whether the private IP is static.
     #[serde(default)]

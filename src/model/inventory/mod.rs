@@ -17,7 +17,7 @@ macro_rules! schema_enum {
         $(default $default:ident)?
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
         pub enum $name {
             $( $(#[$variant_meta])* #[serde(rename = $text)] $variant, )+
         }
@@ -52,22 +52,24 @@ macro_rules! schema_enum {
 
 mod backup;
 mod compute;
+mod emulator;
 mod network;
 #[cfg(test)]
 mod tests;
 
 pub use backup::*;
 pub use compute::*;
+pub use emulator::*;
 pub use network::*;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::schema::SchemaKind;
 use jiff::Timestamp;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// A snapshot of an Azure estate.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Inventory {
     /// When the estate was read; a dry run measures ages from it.
@@ -93,6 +95,10 @@ pub struct Inventory {
     /// The regional vCPU quotas.
     #[serde(default)]
     pub quotas: Vec<Quota>,
+    /// The settings of `restoreplan emulator`; the dry run ignores them.
+    /// Never written back out: they hold client secrets.
+    #[serde(default, skip_serializing)]
+    pub emulator: EmulatorSettings,
     /// Lookups by id and name, built on first use: a 10,000-node plan
     /// against a 10,000-VM estate must not scan the estate per node.
     #[serde(skip)]
@@ -158,6 +164,12 @@ impl Inventory {
             }
         }
         found
+    }
+
+    /// Forgets the lookups after the lists changed (the emulator's world
+    /// grows as restores complete); the next lookup rebuilds them.
+    pub fn reindex(&mut self) {
+        self.index = std::sync::OnceLock::new();
     }
 
     fn index(&self) -> &Index {

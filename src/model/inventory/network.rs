@@ -2,10 +2,10 @@
 //! groups, regional vCPU quotas and subscriptions, with their lookups.
 
 use super::{Inventory, arm_id_name, same_arm_id};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A virtual network restored VMs can be attached to.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VirtualNetwork {
     /// The virtual network's ARM id.
@@ -27,19 +27,21 @@ impl VirtualNetwork {
 }
 
 /// A subnet of a virtual network.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Subnet {
     /// The subnet's name.
     pub name: String,
     /// The address range in CIDR notation.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_prefix: Option<String>,
     /// How many addresses are still free; unknown when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub free_ips: Option<u64>,
 }
 
 /// A storage account (a possible staging account for restores).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StorageAccount {
     /// The storage account's ARM id.
@@ -129,7 +131,7 @@ schema_enum! {
 }
 
 /// A resource group restores can write into.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResourceGroup {
     /// The resource group's ARM id.
@@ -157,7 +159,7 @@ impl ResourceGroup {
 }
 
 /// A regional vCPU quota of a subscription for one VM family.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Quota {
     /// The subscription id.
@@ -181,14 +183,16 @@ impl Quota {
 }
 
 /// A subscription of the estate.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Subscription {
     /// The subscription id.
     pub id: String,
     /// The display name.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The Microsoft Entra tenant id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Registered preview features and flags.
     #[serde(default)]

@@ -1,0 +1,80 @@
+//! `restoreplan emulator` as a process: it refuses what it must not do with
+//! a code and exit 2, and otherwise prints its URL and CA path and serves.
+
+use assert_cmd::Command;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+
+fn fixture() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/emulator/estate.yaml")
+}
+
+fn refusal(args: &[&str]) -> (i32, String) {
+    let output = Command::cargo_bin("restoreplan")
+        .expect("binary")
+        .arg("emulator")
+        .arg("--inventory")
+        .arg(fixture())
+        .args(args)
+        .output()
+        .expect("run");
+    assert!(output.stdout.is_empty(), "nothing on stdout for a refusal");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_non_loopback_listen_address_is_refused_with_ex080() {
+    let (code, stderr) = refusal(&["--listen", "0.0.0.0:8443"]);
+    assert_eq!(code, 2);
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn bad_options_are_refused_with_their_codes_before_anything_is_bound() {
+    for (args, id) in [
+        (&["--listen", "localhost:8443"][..], "EX081"),
+        (&["--faults", "429=0.7,500=0.7"][..], "EX082"),
+        (&["--fail-job", "a b"][..], "EX083"),
+        (&["--time-scale", "0"][..], "EX084"),
+    ] {
+        let (code, stderr) = refusal(args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(
+            stderr.starts_with(&format!("error[{id}]: ")),
+            "{args:?}: {stderr}"
+        );
+        assert!(stderr.contains("help: "), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn serves_and_prints_its_url_and_ca_path_then_stops_on_sigterm() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ca = dir.path().join("ca.pem");
+    let binary = assert_cmd::cargo::cargo_bin("restoreplan");
+    let mut child = std::process::Command::new(binary)
+        .args(["emulator", "--inventory"])
+        .arg(fixture())
+        .arg("--ca-out")
+        .arg(&ca)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let url = lines.next().and_then(Result::ok).unwrap_or_default();
+    let ca_line = lines.next().and_then(Result::ok).unwrap_or_default();
+    let pid = child.id().to_string();
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status();
+    let status = child.wait().expect("wait");
+    assert!(url.starts_with("emulator: https://127.0.0.1:"), "{url}");
+    assert_eq!(ca_line, format!("ca-cert: {}", ca.display()));
+    assert!(std::fs::read_to_string(&ca).is_ok_and(|pem| pem.contains("BEGIN CERTIFICATE")));
+    assert_eq!(status.code(), Some(0), "a clean stop");
+}
