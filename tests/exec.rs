@@ -98,6 +98,7 @@ impl Restorer for Scripted {
     fn submit(
         &self,
         node: &ResolvedNode,
+        _upstream: &std::collections::BTreeMap<String, Outputs>,
     ) -> impl Future<Output = Result<Submission, StepFailure>> + Send {
         self.submitted.lock().unwrap().push(node.id.clone());
         let job = format!("job-{}-{}", node.id, self.submitted.lock().unwrap().len());

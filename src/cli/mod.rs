@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand, each thin glue over the stages.
 //! Exit codes: 0 success, 1 the input has errors, 2 the command could not run.
 
+mod apply;
 mod approve;
 mod completions;
 mod emulator;
@@ -33,6 +34,8 @@ enum Command {
     Graph(graph::Args),
     /// Dry-run a plan against an inventory: Azure's restore limitations, recovery points, recovery time.
     Plan(plan::Args),
+    /// Execute a plan: dry-run it, then run its steps through Azure (or `--emulator`), journaled and resumable.
+    Apply(apply::Args),
     /// Approve a waiting `approve` gate of a run from another terminal or job.
     Approve(approve::Args),
     /// List past runs, or show one run's report.
@@ -79,6 +82,8 @@ pub enum Outcome {
     Problems = 1,
     /// The command could not run.
     Failure = 2,
+    /// The run was interrupted (Ctrl-C, SIGTERM) and can be resumed.
+    Interrupted = 130,
 }
 
 /// Parses the arguments and runs the command.
@@ -92,6 +97,7 @@ pub fn run() -> ExitCode {
         Command::Validate(args) => validate::run(args, style),
         Command::Graph(args) => graph::run(args, style),
         Command::Plan(args) => plan::run(args, style),
+        Command::Apply(args) => apply::run(args, style),
         Command::Approve(args) => approve::run(args),
         Command::Runs(command) => runs::run(command),
         Command::Emulator(args) => emulator::run(args),

@@ -37,7 +37,7 @@ pub struct Args {
 
 /// Output formats of `plan`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(super) enum Format {
     /// Summary, node table, critical path and findings, for people.
     Human,
     /// The resolved plan and the findings as one JSON object.
@@ -61,74 +61,85 @@ fn print_problems(report: FileDiagnostics, format: Format, style: human::Style) 
     }
 }
 
-pub(super) fn run(args: Args, style: human::Style) -> Outcome {
-    let at = match args.at.as_deref().map(str::parse::<jiff::Timestamp>) {
-        None => jiff::Timestamp::now(),
-        Some(Ok(at)) => at,
-        Some(Err(error)) => {
-            return fail(&format!(
-                "`--at {}` is not an RFC 3339 time: {error}",
-                args.at.unwrap_or_default()
-            ));
-        }
+/// A plan dry-run against its inventory: what `plan` prints and `apply` executes.
+pub(super) struct Checked {
+    /// The plan, its source and its compiled (unexpanded) graph.
+    pub validated: crate::pipeline::Validated,
+    /// The estate.
+    pub inventory: crate::model::Inventory,
+    /// The graph expanded against the estate.
+    pub expanded: crate::compile::RestoreGraph,
+    /// Every finding: the plan's, the expansion's and the dry run's.
+    pub report: FileDiagnostics,
+    /// The resolved plan.
+    pub resolved: crate::check::resolved::Resolved,
+}
+
+/// Reads, checks and dry-runs a plan against its inventory (given, or named
+/// by the plan) as of `at`. On a problem that stops the dry run, prints it in
+/// `format` and returns the exit outcome instead.
+pub(super) fn check_files(
+    plan_path: &str,
+    inventory_path: Option<&str>,
+    at: jiff::Timestamp,
+    format: Option<Format>,
+    style: human::Style,
+) -> Result<Checked, Outcome> {
+    // `None`: for a command whose stdout is not the findings (`apply`).
+    let show = |report: FileDiagnostics| match format {
+        Some(format) => print_problems(report, format, style),
+        None => eprint!("{}", human::render(&report, style)),
     };
-    let (plan_source, plan_byte_problems) = match SourceFile::read(&args.plan) {
-        Ok(read) => read,
-        Err(error) => return fail(&format!("cannot read `{}`: {error}", args.plan)),
-    };
+    let (plan_source, plan_byte_problems) = SourceFile::read(plan_path)
+        .map_err(|error| fail(&format!("cannot read `{plan_path}`: {error}")))?;
     let plan_text = plan_source.text();
     // A large estate's inventory takes most of a dry run, and loading it does
     // not depend on the plan unless the plan names it: load both at once.
     let (validated, early_inventory) = std::thread::scope(|scope| {
-        let early = args
-            .inventory
-            .as_deref()
-            .map(|path| scope.spawn(|| load_inventory_and_hash(path, plan_text)));
+        let early =
+            inventory_path.map(|path| scope.spawn(|| load_inventory_and_hash(path, plan_text)));
         let validated = validate_plan(plan_source.clone(), plan_byte_problems);
         SchemaKind::Inventory.prepare();
         (validated, early.map(joined))
     });
     if validated.report.errors() > 0 {
-        print_problems(validated.report, args.format, style);
-        return Outcome::Problems;
+        show(validated.report);
+        return Err(Outcome::Problems);
     }
     let loaded = match early_inventory {
         Some(loaded) => loaded,
         None => {
             let declared = validated.plan.as_ref().and_then(|p| p.inventory.as_deref());
             let Some(relative) = declared else {
-                return fail("no inventory: give `--inventory FILE`, or `inventory:` in the plan");
+                return Err(fail(
+                    "no inventory: give `--inventory FILE`, or `inventory:` in the plan",
+                ));
             };
-            let path = Path::new(&args.plan)
+            let path = Path::new(plan_path)
                 .parent()
                 .unwrap_or(Path::new(""))
                 .join(relative);
             load_inventory_and_hash(&path.to_string_lossy(), plan_text)
         }
     };
-    let (loaded, hash) = match loaded {
-        Ok(loaded) => loaded,
-        Err(message) => return fail(&message),
-    };
-    let Some(inventory) = inventory_or_report(loaded) else {
-        return Outcome::Problems;
-    };
+    let (loaded, hash) = loaded.map_err(|message| fail(&message))?;
+    let inventory = inventory_or_report(loaded).ok_or(Outcome::Problems)?;
     let Some((Some(expanded), expansion)) =
         expand_plan(&validated, &inventory).filter(|(_, r)| r.errors() == 0)
     else {
         if let Some((_, report)) = expand_plan(&validated, &inventory) {
-            print_problems(report, args.format, style);
+            show(report);
         }
-        return Outcome::Problems;
+        return Err(Outcome::Problems);
     };
     let Some(plan) = validated.plan.as_ref() else {
-        return Outcome::Problems;
+        return Err(Outcome::Problems);
     };
     let run = dry_run(plan, &expanded, &inventory, at);
     let mut findings = validated.report.diagnostics.clone();
     findings.extend(expansion.diagnostics);
     findings.extend(run.diagnostics.iter().cloned());
-    let plan_dir = Path::new(&args.plan)
+    let plan_dir = Path::new(plan_path)
         .parent()
         .unwrap_or(Path::new(""))
         .to_path_buf();
@@ -142,6 +153,50 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
         findings,
     );
     let resolved = resolve_plan(plan, &expanded, &inventory, &run, hash, at);
+    super::keep_until_exit(run);
+    Ok(Checked {
+        validated,
+        inventory,
+        expanded,
+        report,
+        resolved,
+    })
+}
+
+/// When a dry run is for: `--at`, else now.
+pub(super) fn parse_at(at: Option<&str>) -> Result<jiff::Timestamp, Outcome> {
+    match at.map(str::parse::<jiff::Timestamp>) {
+        None => Ok(jiff::Timestamp::now()),
+        Some(Ok(at)) => Ok(at),
+        Some(Err(error)) => Err(fail(&format!(
+            "`--at {}` is not an RFC 3339 time: {error}",
+            at.unwrap_or_default()
+        ))),
+    }
+}
+
+pub(super) fn run(args: Args, style: human::Style) -> Outcome {
+    let at = match parse_at(args.at.as_deref()) {
+        Ok(at) => at,
+        Err(outcome) => return outcome,
+    };
+    let checked = match check_files(
+        &args.plan,
+        args.inventory.as_deref(),
+        at,
+        Some(args.format),
+        style,
+    ) {
+        Ok(checked) => checked,
+        Err(outcome) => return outcome,
+    };
+    let Checked {
+        validated,
+        inventory,
+        expanded,
+        report,
+        resolved,
+    } = checked;
     let (errors, warnings) = (report.errors(), report.warnings());
     if let Some(out) = &args.out {
         if errors > 0 {
@@ -185,7 +240,6 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
     } else {
         Outcome::Success
     };
-    super::keep_until_exit(run);
     super::keep_until_exit(expanded);
     super::keep_until_exit(inventory);
     super::keep_until_exit(validated);

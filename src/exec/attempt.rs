@@ -276,9 +276,17 @@ async fn once<R: Restorer>(
         }
         StepKind::Approve(_) => approve(context, work).await,
         StepKind::Restore(_) => {
+            let upstream: BTreeMap<String, Outputs> = {
+                let outputs = lock(&context.outputs);
+                work.resolved
+                    .depends_on
+                    .iter()
+                    .filter_map(|id| Some((id.clone(), outputs.get(id)?.clone())))
+                    .collect()
+            };
             let submission = context
                 .restorer
-                .submit(&work.resolved)
+                .submit(&work.resolved, &upstream)
                 .await
                 .map_err(step)?;
             record(

@@ -6,6 +6,7 @@
 
 pub mod approval;
 mod attempt;
+pub mod azure;
 pub mod executor;
 pub mod failure;
 pub mod journal;

@@ -24,9 +24,12 @@ pub type Outputs = BTreeMap<String, String>;
 pub trait Restorer: Send + Sync + 'static {
     /// Sends the node's request (a restore, a template deployment, an
     /// extension install) and returns once Azure has accepted it.
+    /// `upstream` holds the outputs of the nodes it depends on (a template
+    /// deployment reads the job id of its restore there).
     fn submit(
         &self,
         node: &ResolvedNode,
+        upstream: &BTreeMap<String, Outputs>,
     ) -> impl Future<Output = Result<Submission, StepFailure>> + Send;
 
     /// Follows a submitted node to its end and returns its outputs.

@@ -1,0 +1,398 @@
+//! `restoreplan apply <PLAN> [--inventory FILE] [--emulator] [--yes] …`:
+//! dry-runs the plan (refusing one with errors), takes the plan's lock, and
+//! executes it through the Azure client against Azure or the embedded
+//! emulator, journaling every step; `--resume <run-id>` goes on with a run.
+
+use super::plan::{check_files, parse_at};
+use super::{Outcome, fail, report_problem};
+use crate::azure::auth::{AuthMethod, AuthSettings};
+use crate::azure::backup::{Backup, BackupSettings};
+use crate::azure::cloud::{Cloud, CloudName};
+use crate::azure::connect::{ConnectOptions, connect};
+use crate::azure::secret::SecretText;
+use crate::check::resolved::Resolved;
+use crate::clock::{ScaledClock, SharedClock, SystemClock};
+use crate::emulator::{Emulator, EmulatorConfig, EmulatorHandle};
+use crate::exec::approval::current_user;
+use crate::exec::azure::AzureRestorer;
+use crate::exec::executor::{Outcome as RunOutcome, Recorder, Setup, execute};
+use crate::exec::journal::{self, Event, JournalWriter};
+use crate::exec::lock::{Holder, PlanLock, host_name};
+use crate::exec::run_folder::{DEFAULT_STATE_DIR, RunFolder, StateDir, write_whole};
+use crate::exec::state::RunState;
+use crate::report::human;
+use crate::report::run::{RunReport, html, markdown};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The tenant the embedded emulator signs `apply --emulator` in with.
+const EMULATOR_TENANT: &str = "00000000-0000-4000-8000-0000000e4c7a";
+
+/// Arguments of `apply`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The plan file.
+    #[arg(value_name = "PLAN")]
+    plan: String,
+    /// The inventory; default: the plan's own `inventory:`.
+    #[arg(long, value_name = "FILE")]
+    inventory: Option<String>,
+    /// Dry-run as of this RFC 3339 time (recovery point age); default now.
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
+    /// Run against the embedded local emulator, seeded from the inventory, instead of Azure.
+    #[arg(long)]
+    emulator: bool,
+    /// Simulated seconds per real second in the emulator (and for `wait` steps).
+    #[arg(long, value_name = "N", default_value_t = 600.0, requires = "emulator")]
+    time_scale: f64,
+    /// Do not ask for confirmation (automation).
+    #[arg(long)]
+    yes: bool,
+    /// Where runs and locks are kept.
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_STATE_DIR)]
+    state_dir: PathBuf,
+    /// Go on with an interrupted or failed run instead of starting a new one.
+    #[arg(long, value_name = "RUN_ID")]
+    resume: Option<String>,
+    /// Break the plan's lock (when the run holding it is certainly gone).
+    #[arg(long)]
+    force_unlock: bool,
+    /// Approve this `approve` step in advance (repeatable).
+    #[arg(long, value_name = "STEP")]
+    approve: Vec<String>,
+    /// Stream each event as one JSON object per line on stdout.
+    #[arg(long, value_name = "FORMAT", value_parser = ["json"])]
+    events: Option<String>,
+    /// How to sign in to Azure.
+    #[arg(long, value_enum, default_value_t = AuthMethod::Auto)]
+    auth: AuthMethod,
+}
+
+fn refuse(problem: &crate::diagnostic::Diagnostic) -> Outcome {
+    report_problem(problem);
+    Outcome::Failure
+}
+
+/// Asks on a terminal; refuses without one unless `--yes`.
+fn confirmed(args: &Args, resolved: &Resolved) -> Result<bool, Outcome> {
+    if args.yes {
+        return Ok(true);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(fail(
+            "not asking for confirmation without a terminal: review the plan and pass `--yes`",
+        ));
+    }
+    eprint!(
+        "Apply `{}` ({} nodes) {}? [y/N] ",
+        resolved.plan,
+        resolved.nodes.len(),
+        if args.emulator {
+            "to the local emulator"
+        } else {
+            "to Azure"
+        }
+    );
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut answer);
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}
+
+/// The run folder and the journal state to start from: a new run, or the
+/// one named by `--resume`, whose plan must be the one that was reviewed.
+fn open_run(
+    args: &Args,
+    state_dir: &StateDir,
+    resolved: Resolved,
+) -> Result<(RunFolder, RunState, JournalWriter, Resolved), Outcome> {
+    let Some(id) = &args.resume else {
+        let folder = state_dir
+            .new_run(jiff::Timestamp::now())
+            .map_err(|p| refuse(&p))?;
+        let text = serde_json::to_string_pretty(&resolved).unwrap_or_default();
+        write_whole(&folder.resolved(), &text).map_err(|p| refuse(&p))?;
+        let writer = JournalWriter::create(&folder.journal()).map_err(|p| refuse(&p))?;
+        return Ok((folder, RunState::default(), writer, resolved));
+    };
+    let folder = state_dir.run(id).map_err(|p| refuse(&p))?;
+    let replay = journal::read(&folder.journal()).map_err(|p| refuse(&p))?;
+    if let Some(torn) = &replay.torn {
+        report_problem(torn);
+    }
+    let state = RunState::replay(&replay.events);
+    if state.plan_hash.as_deref() != Some(resolved.hash.as_str()) {
+        return Err(refuse(
+            &crate::diagnostic::Diagnostic::new(
+                crate::diagnostic::Code::PlanChanged,
+                format!(
+                    "run `{id}` executes a plan with hash {}, but the files now hash to {}",
+                    state.plan_hash.as_deref().unwrap_or("(none)"),
+                    resolved.hash
+                ),
+            )
+            .with_help(crate::diagnostic::Code::PlanChanged.info().fix),
+        ));
+    }
+    // The recovery points pinned when the run started stay pinned.
+    let reviewed = std::fs::read_to_string(folder.resolved())
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or(resolved);
+    let writer = JournalWriter::resume(&folder.journal(), &replay).map_err(|p| refuse(&p))?;
+    Ok((folder, state, writer, reviewed))
+}
+
+/// One line per transition on stderr, or JSON lines on stdout with `--events json`.
+fn observer(json: bool) -> impl Fn(&Event) + Send + Sync + 'static {
+    move |event: &Event| {
+        if json {
+            if let Ok(line) = serde_json::to_string(event) {
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(out, "{line}");
+            }
+            return;
+        }
+        let line = match event {
+            Event::RunStarted { run_id, plan, .. } => format!("run {run_id}: applying `{plan}`"),
+            Event::StepStarted { node, attempt, .. } if *attempt > 1 => {
+                format!("{node}: attempt {attempt}")
+            }
+            Event::StepStarted { node, .. } => format!("{node}: started"),
+            Event::StepSubmitted { node, job_id, .. } => {
+                format!(
+                    "{node}: submitted (job {})",
+                    job_id.as_deref().unwrap_or("?")
+                )
+            }
+            Event::StepSucceeded { node, .. } => format!("{node}: succeeded"),
+            Event::StepFailed {
+                node,
+                code,
+                message,
+                ..
+            } => {
+                format!("{node}: failed [{code}] {}", human::printable(message))
+            }
+            Event::StepSkipped { node, reason, .. } => format!("{node}: skipped ({reason})"),
+            Event::ApprovalGiven {
+                node, user, host, ..
+            } => format!("{node}: approved by {user}@{host}"),
+            Event::RunInterrupted { in_flight, .. } => {
+                format!("interrupted with {} step(s) in flight", in_flight.len())
+            }
+            Event::RunFinished { outcome, .. } => format!("run {outcome}"),
+        };
+        eprintln!("{line}");
+    }
+}
+
+/// Ctrl-C or SIGTERM; installed at once so an early signal is not lost.
+fn interrupted() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let terminate = signal(SignalKind::terminate()).ok();
+        let interrupt = signal(SignalKind::interrupt()).ok();
+        async move {
+            match (terminate, interrupt) {
+                (Some(mut terminate), Some(mut interrupt)) => {
+                    tokio::select! {
+                        _ = terminate.recv() => {}
+                        _ = interrupt.recv() => {}
+                    }
+                }
+                _ => std::future::pending().await,
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// The Azure client: against the embedded emulator (started here), or Azure.
+async fn backup_client(
+    args: &Args,
+    inventory: &crate::model::Inventory,
+) -> Result<(Backup, Option<EmulatorHandle>), Outcome> {
+    let mut settings = BackupSettings::default();
+    let (options, emulator) = if args.emulator {
+        let mut config = EmulatorConfig::new(inventory.clone());
+        config.time_scale = args.time_scale;
+        config.accept_any_client = true;
+        let handle = Emulator::start(config).await.map_err(|p| refuse(&p))?;
+        let cloud = Cloud::custom(
+            &handle.base_url,
+            &handle.base_url,
+            "https://management.azure.com",
+        )
+        .map_err(|error| fail(&format!("the emulator's endpoints: {error}")))?;
+        let mut options = ConnectOptions::new(cloud, AuthMethod::ClientSecret);
+        options.settings = AuthSettings {
+            tenant_id: Some(EMULATOR_TENANT.to_string()),
+            client_id: Some("restoreplan-apply".to_string()),
+            client_secret: Some(SecretText::new("emulator-only")),
+            ..AuthSettings::from_env(|_| None)
+        };
+        options.extra_ca_pem = Some(handle.ca_cert_pem.clone().into_bytes());
+        // The emulator's jobs run `time_scale` times faster than Azure's.
+        settings.job_interval = Duration::from_secs(1);
+        settings.operations.default_interval = Duration::from_secs(1);
+        (options, Some(handle))
+    } else {
+        (
+            ConnectOptions::new(Cloud::named(CloudName::Public), args.auth),
+            None,
+        )
+    };
+    let clock: SharedClock = Arc::new(SystemClock);
+    let (arm, choice) = connect(&options, clock).map_err(|error| refuse(&error.to_diagnostic()))?;
+    if !args.emulator {
+        eprintln!("signing in with {:?}: {}", choice.method, choice.reason);
+    }
+    Ok((Backup::new(Arc::new(arm), settings), emulator))
+}
+
+fn refused_by_dry_run() -> Outcome {
+    eprintln!(
+        "error: the dry run found errors; `apply` runs only a plan that passes `restoreplan plan`"
+    );
+    Outcome::Problems
+}
+
+pub(super) fn run(args: Args, style: human::Style) -> Outcome {
+    let at = match parse_at(args.at.as_deref()) {
+        Ok(at) => at,
+        Err(outcome) => return outcome,
+    };
+    let checked = match check_files(&args.plan, args.inventory.as_deref(), at, None, style) {
+        Ok(checked) => checked,
+        Err(Outcome::Problems) => return refused_by_dry_run(),
+        Err(outcome) => return outcome,
+    };
+    if checked.report.errors() > 0 {
+        eprint!("{}", human::render(&checked.report, style));
+        return refused_by_dry_run();
+    }
+    let Some(plan) = checked.validated.plan.clone() else {
+        return Outcome::Problems;
+    };
+    let unsupported = AzureRestorer::unsupported(&plan, &checked.expanded);
+    if !unsupported.is_empty() {
+        for (node, why) in &unsupported {
+            eprintln!("error: `{node}`: {why}");
+        }
+        return fail("the plan has steps that `apply` cannot execute yet; nothing was started");
+    }
+    eprint!("{}", crate::report::plan::summary(&checked.resolved));
+    match confirmed(&args, &checked.resolved) {
+        Ok(true) => {}
+        Ok(false) => return fail("not applied"),
+        Err(outcome) => return outcome,
+    }
+    let state_dir = StateDir::new(&args.state_dir);
+    let lock_path = match state_dir.lock_path(&plan.metadata.name) {
+        Ok(path) => path,
+        Err(problem) => return refuse(&problem),
+    };
+    let holder_run = args.resume.clone().unwrap_or_else(|| "starting".into());
+    let acquired = match PlanLock::acquire(
+        &lock_path,
+        &Holder::this_process(&holder_run, jiff::Timestamp::now()),
+        args.force_unlock,
+    ) {
+        Ok(acquired) => acquired,
+        Err(problem) => return refuse(&problem),
+    };
+    if let Some(warning) = &acquired.warning {
+        report_problem(warning);
+    }
+    let (folder, state, writer, resolved) =
+        match open_run(&args, &state_dir, checked.resolved.clone()) {
+            Ok(opened) => opened,
+            Err(outcome) => return outcome,
+        };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => return fail(&format!("cannot start the async runtime: {error}")),
+    };
+    let plan = Arc::new(plan);
+    let graph = Arc::new(checked.expanded);
+    let inventory = Arc::new(checked.inventory);
+    let resolved = Arc::new(resolved);
+    let plan_dir = Path::new(&args.plan)
+        .parent()
+        .unwrap_or(Path::new(""))
+        .to_path_buf();
+    let finished = runtime.block_on(async {
+        let (backup, emulator) = backup_client(&args, &inventory).await?;
+        let restorer = Arc::new(AzureRestorer::new(
+            backup,
+            plan.clone(),
+            graph.clone(),
+            inventory.clone(),
+        ));
+        let clock: SharedClock = if args.emulator {
+            Arc::new(ScaledClock::new(args.time_scale))
+        } else {
+            Arc::new(SystemClock)
+        };
+        let setup = Setup {
+            plan: plan.clone(),
+            graph: graph.clone(),
+            resolved: resolved.clone(),
+            restorer,
+            run_id: folder.id.clone(),
+            clock,
+            recorder: Arc::new(Recorder::new(writer, observer(args.events.is_some()))),
+            run_dir: folder.path.clone(),
+            plan_dir,
+            pre_approved: args.approve.iter().cloned().collect(),
+            approver: (current_user(), host_name()),
+        };
+        let finished = execute(setup, &state, interrupted()).await;
+        if let Some(emulator) = emulator {
+            emulator.shutdown().await;
+        }
+        finished.map_err(|problem| refuse(&problem))
+    });
+    drop(acquired);
+    let finished = match finished {
+        Ok(finished) => finished,
+        Err(outcome) => return outcome,
+    };
+    let events = journal::read(&folder.journal())
+        .map(|r| r.events)
+        .unwrap_or_default();
+    let report = RunReport::build(&resolved, &events);
+    let mermaid = crate::report::graph::mermaid(&graph);
+    for (name, text) in [
+        ("report.json", report.json()),
+        ("report.md", markdown(&report, Some(&mermaid))),
+        ("report.html", html(&report)),
+    ] {
+        if let Err(problem) = write_whole(&folder.file(name), &text) {
+            report_problem(&problem);
+        }
+    }
+    eprintln!("report: {}", folder.file("report.md").display());
+    match finished.outcome {
+        RunOutcome::Succeeded => Outcome::Success,
+        RunOutcome::Failed => Outcome::Problems,
+        RunOutcome::Interrupted => {
+            eprintln!(
+                "interrupted; Azure jobs already submitted keep running. Resume with:\n  restoreplan apply {} --resume {}",
+                args.plan, folder.id
+            );
+            Outcome::Interrupted
+        }
+    }
+}

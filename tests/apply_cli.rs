@@ -1,0 +1,187 @@
+//! `restoreplan apply` as a process against the embedded emulator: a plan
+//! runs to its end and leaves its journal and reports; what the emulator
+//! refuses fails the run with Azure's code; the dry run, the confirmation,
+//! the lock and a changed plan each stop a run before it starts.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use restoreplan::exec::lock::{Holder, PlanLock};
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/apply")
+        .join(name)
+}
+
+fn apply(plan: &Path, state: &Path) -> Command {
+    let mut command = Command::cargo_bin("restoreplan").unwrap();
+    command
+        .arg("apply")
+        .arg(plan)
+        .args(["--emulator", "--at", "2026-11-26T06:00:00Z", "--state-dir"])
+        .arg(state)
+        .timeout(std::time::Duration::from_secs(120));
+    command
+}
+
+fn only_run(state: &Path) -> PathBuf {
+    let runs: Vec<PathBuf> = std::fs::read_dir(state.join("runs"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    runs[0].clone()
+}
+
+fn report(run: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(run.join("report.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn a_plan_runs_to_its_end_against_the_emulator_and_leaves_its_evidence() {
+    let state = tempfile::tempdir().unwrap();
+    apply(&fixture("smoke.yaml"), state.path())
+        .arg("--yes")
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("web: submitted (job ")
+                .and(predicate::str::contains("hello: succeeded"))
+                .and(predicate::str::contains("run succeeded")),
+        );
+    let run = only_run(state.path());
+    let report = report(&run);
+    assert_eq!(report["outcome"], "succeeded");
+    assert_eq!(report["counts"]["succeeded"], 3);
+    let web = &report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "web")
+        .unwrap();
+    assert!(web["jobId"].as_str().is_some_and(|j| !j.is_empty()));
+    assert_eq!(web["outputs"]["vmName"], "web-01-dr");
+    for file in ["journal.jsonl", "resolved.json", "report.md", "report.html"] {
+        assert!(run.join(file).is_file(), "{file}");
+    }
+    let hello = std::fs::read_to_string(run.join("steps/hello/attempt-1/stdout.log")).unwrap();
+    assert_eq!(hello.trim(), "web-01-dr");
+    // Each restore was submitted once.
+    let journal = std::fs::read_to_string(run.join("journal.jsonl")).unwrap();
+    assert_eq!(journal.matches(r#""event":"step-submitted""#).count(), 2);
+    Command::cargo_bin("restoreplan")
+        .unwrap()
+        .args(["runs", "list", "--state-dir"])
+        .arg(state.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("apply-smoke").and(predicate::str::contains("succeeded")));
+}
+
+#[test]
+fn what_the_emulator_refuses_fails_the_run_with_azures_code() {
+    let state = tempfile::tempdir().unwrap();
+    apply(&fixture("missing-subnet.yaml"), state.path())
+        .arg("--yes")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("failed [UserErrorSubnetNotFound]"));
+    let report = report(&only_run(state.path()));
+    assert_eq!(report["outcome"], "failed");
+    assert_eq!(report["counts"]["skipped"], 1);
+}
+
+#[test]
+fn nothing_starts_without_confirmation_off_a_terminal() {
+    let state = tempfile::tempdir().unwrap();
+    apply(&fixture("smoke.yaml"), state.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("pass `--yes`"));
+    assert!(!state.path().join("runs").exists());
+}
+
+#[test]
+fn a_plan_with_dry_run_errors_is_refused() {
+    let state = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("broken.yaml");
+    let text = std::fs::read_to_string(fixture("smoke.yaml"))
+        .unwrap()
+        .replace(
+            "../../../plans",
+            &format!("{}/plans", env!("CARGO_MANIFEST_DIR")),
+        )
+        .replace("vm: app-01", "vm: no-such-vm");
+    std::fs::write(&plan, text).unwrap();
+    apply(&plan, state.path())
+        .arg("--yes")
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("no-such-vm").and(predicate::str::contains(
+                "`apply` runs only a plan that passes",
+            )),
+        );
+    assert!(!state.path().join("runs").exists());
+}
+
+#[test]
+fn a_second_apply_of_the_same_plan_is_refused_while_the_first_holds_the_lock() {
+    let state = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(state.path().join("locks")).unwrap();
+    let holder = Holder::this_process("running-elsewhere", jiff::Timestamp::now());
+    let _held =
+        PlanLock::acquire(&state.path().join("locks/apply-smoke.lock"), &holder, false).unwrap();
+    apply(&fixture("smoke.yaml"), state.path())
+        .arg("--yes")
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("error[EX103]")
+                .and(predicate::str::contains("running-elsewhere")),
+        );
+    apply(&fixture("smoke.yaml"), state.path())
+        .args(["--yes", "--force-unlock"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning[EX104]"));
+}
+
+#[test]
+fn a_run_resumes_only_with_the_plan_it_started_with() {
+    let state = tempfile::tempdir().unwrap();
+    apply(&fixture("smoke.yaml"), state.path())
+        .arg("--yes")
+        .assert()
+        .success();
+    let run = only_run(state.path());
+    let id = run.file_name().unwrap().to_string_lossy().into_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let changed = dir.path().join("smoke.yaml");
+    let text = std::fs::read_to_string(fixture("smoke.yaml"))
+        .unwrap()
+        .replace(
+            "../../../plans",
+            &format!("{}/plans", env!("CARGO_MANIFEST_DIR")),
+        )
+        .replace("name: web-01-dr", "name: web-01-other");
+    std::fs::write(&changed, text).unwrap();
+    apply(&changed, state.path())
+        .args(["--yes", "--resume", &id])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("error[EX117]"));
+    // Resuming a finished run with its own plan has nothing left to do.
+    apply(&fixture("smoke.yaml"), state.path())
+        .args(["--yes", "--resume", &id])
+        .assert()
+        .success();
+    let journal = std::fs::read_to_string(run.join("journal.jsonl")).unwrap();
+    assert_eq!(
+        journal.matches(r#""event":"step-submitted""#).count(),
+        2,
+        "nothing is submitted twice"
+    );
+}
