@@ -80,10 +80,22 @@ pub static PROGRAM_NOT_FOUND: RuleInfo = RuleInfo {
     link: "https://doc.rust-lang.org/std/process/struct.Command.html",
 };
 
+/// A target's subnet is not in its virtual network.
+pub static SUBNET_MISSING: RuleInfo = RuleInfo {
+    id: "AZ147",
+    rule: "target-subnet-missing",
+    section: "-",
+    severity: Severity::Error,
+    summary: "A target names a subnet that its virtual network does not have, so every restore into it is refused (`UserErrorSubnetNotFound`).",
+    fix: "Name one of the virtual network's subnets (the message lists them), or create the subnet before the failover.",
+    link: "https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-subnet",
+};
+
 /// The plan-wide checks, for the catalogue.
 pub static INFOS: &[&RuleInfo] = &[
     &VCPU_QUOTA,
     &SUBNET_FREE_IPS,
+    &SUBNET_MISSING,
     &NAME_DUPLICATE,
     &NAME_INVALID,
     &CHECK_URL_SCHEME,
@@ -167,6 +179,7 @@ pub fn check(plan: &Plan, graph: &RestoreGraph, inventory: &Inventory) -> Vec<Di
     let mut found = Vec::new();
     quota(&vms, inventory, &mut found);
     addresses(&vms, inventory, &mut found);
+    subnets(plan, graph, inventory, &mut found);
     names(&vms, &mut found);
     check_urls(plan, &mut found);
     found
@@ -325,6 +338,45 @@ fn addresses(vms: &[NewVm<'_>], inventory: &Inventory, found: &mut Vec<Diagnosti
                 "the subnet runs out of addresses",
             ));
         }
+    }
+}
+
+/// Targets whose subnet the inventory's virtual network lacks. A network
+/// the inventory does not list at all cannot be judged, and is left alone.
+fn subnets(plan: &Plan, graph: &RestoreGraph, inventory: &Inventory, found: &mut Vec<Diagnostic>) {
+    let used: std::collections::BTreeSet<&str> = graph
+        .nodes()
+        .filter_map(|node| node.restore.as_ref()?.target.as_deref())
+        .collect();
+    for (name, target) in &plan.targets {
+        let Some(network) = target
+            .network
+            .as_ref()
+            .filter(|_| used.contains(name.as_str()))
+        else {
+            continue;
+        };
+        let Some(vnet) = inventory.virtual_network_by_id(&network.virtual_network) else {
+            continue;
+        };
+        if vnet.subnet(&network.subnet).is_some() {
+            continue;
+        }
+        let known: Vec<&str> = vnet.subnets.iter().map(|s| s.name.as_str()).collect();
+        found.push(diagnostic(
+            &SUBNET_MISSING,
+            Finding {
+                message: format!(
+                    "target `{name}` restores into subnet `{}`, which virtual network `{}` does not have (its subnets: {})",
+                    network.subnet,
+                    crate::model::arm_id_name(&network.virtual_network),
+                    if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                ),
+                pointer: format!("/targets/{}/network/subnet", crate::source::escape_pointer_token(name)),
+                label: crate::suggest::did_you_mean(&network.subnet, known.iter().copied())
+                    .map_or_else(|| "no such subnet".to_owned(), |close| format!("no such subnet; did you mean `{close}`?")),
+            },
+        ));
     }
 }
 
