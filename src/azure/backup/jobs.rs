@@ -125,7 +125,7 @@ impl Backup {
                 SignedDuration::try_from(self.settings.job_deadline).unwrap_or(SignedDuration::MAX),
             )
             .unwrap_or(Timestamp::MAX);
-        let operation = format!("job {job_id}");
+        let operation = "follow job";
         loop {
             let job = read().await?;
             let report = JobProgress::of(job_id, &job);
