@@ -179,6 +179,12 @@ async fn a_job_is_cancelled_through_its_location() {
         .cancel_job(&vault(), "job-1")
         .await
         .expect("cancelled");
+    let cancel = &server.received()[0];
+    assert_eq!(
+        cancel.header("content-length"),
+        Some("0"),
+        "ARM answers 411 to a POST without a length"
+    );
     assert_eq!(
         check_against_specs(&server.received()),
         ["JobCancellations_Trigger", "JobOperationResults_Get"]

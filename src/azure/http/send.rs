@@ -77,6 +77,9 @@ impl ArmClient {
                 builder = builder
                     .header("content-type", "application/json")
                     .body(body.clone());
+            } else if matches!(method, Method::Post | Method::Put | Method::Patch) {
+                // An empty body still gets `Content-Length: 0`; ARM answers 411 without one.
+                builder = builder.header("content-length", "0").body(Vec::new());
             }
             let outcome = match builder.send().await {
                 Ok(answer) => {
