@@ -60,6 +60,7 @@ pub fn http_client(
     timeout: Duration,
 ) -> Result<reqwest::Client, String> {
     let mut builder = reqwest::Client::builder()
+        .user_agent(concat!("restoreplan/", env!("CARGO_PKG_VERSION")))
         .timeout(timeout)
         .connect_timeout(Duration::from_secs(30));
     if let Some(pem) = extra_ca_pem {
