@@ -179,6 +179,12 @@ async fn a_job_is_cancelled_through_its_location() {
         .cancel_job(&vault(), "job-1")
         .await
         .expect("cancelled");
+    let cancel = &server.received()[0];
+    assert_eq!(
+        cancel.header("content-length"),
+        Some("0"),
+        "ARM answers 411 to a POST without a length"
+    );
     assert_eq!(
         check_against_specs(&server.received()),
         ["JobCancellations_Trigger", "JobOperationResults_Get"]
@@ -334,4 +340,53 @@ async fn recovery_points_are_paged_and_runaway_listings_stop() {
         .expect_err("endless");
     assert_eq!(error.to_diagnostic().code.id(), "EX015");
     assert_eq!(server.received().len(), 20, "max_pages");
+}
+
+#[tokio::test]
+async fn a_run_finds_the_restore_jobs_of_a_vm_to_reattach_after_an_unknown_outcome() {
+    let window = TimeWindow {
+        start: "2026-11-26T00:00:00Z".parse().expect("time"),
+        end: "2026-11-27T00:00:00Z".parse().expect("time"),
+    };
+    let vm_job = |name: &str, vm: &str, operation: &str, start: &str| {
+        json!({ "name": name, "properties": { "jobType": "AzureIaaSVMJob", "entityFriendlyName": vm,
+            "operation": operation, "status": "InProgress", "startTime": start } })
+    };
+    let server = ScriptedServer::start_with(|base| {
+        let next = format!("{base}/subscriptions/{SUB}/resourceGroups/rg-backup/providers/Microsoft.RecoveryServices/vaults/rsv-prod/backupJobs?api-version=2026-02-01&$skipToken=2");
+        (
+            vec![
+                Reply::json(200, json!({ "value": [
+                    vm_job("old", "SQL-01", "Restore", "2026-11-26T01:00:00Z"),
+                    vm_job("backup", "sql-01", "Backup", "2026-11-26T02:00:00Z"),
+                    vm_job("other-vm", "web-01", "Restore", "2026-11-26T03:00:00Z") ], "nextLink": next })),
+                Reply::json(200, json!({ "value": [vm_job("new", "sql-01", "CrossRegionRestore", "2026-11-26T04:00:00Z")] })),
+            ],
+            Reply::text(500, ""),
+        )
+    })
+    .await;
+    let (backup, _) = backup_over(&server.base);
+    let jobs = backup
+        .restore_jobs_of(&vault(), "sql-01", &window)
+        .await
+        .expect("listed");
+    let names: Vec<_> = jobs.iter().filter_map(|j| j.meta.name.clone()).collect();
+    assert_eq!(
+        names,
+        ["new", "old"],
+        "restores of this VM only, newest first"
+    );
+    let received = server.received();
+    assert!(
+        received[0]
+            .target
+            .contains("operation%20eq%20%27Restore%27"),
+        "{}",
+        received[0].target
+    );
+    assert_eq!(
+        check_against_specs(&received),
+        ["BackupJobs_List", "BackupJobs_List"]
+    );
 }

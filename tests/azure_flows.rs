@@ -54,7 +54,9 @@ async fn a_cross_region_restore_runs_from_aad_properties_to_a_completed_crr_job(
         let status = format!("{base}/subscriptions/{SUB}/providers/Microsoft.RecoveryServices/locations/northeurope/backupCrrOperationsStatus/op-9?api-version=2023-01-15");
         (
             vec![
-                Reply::json(200, json!({ "properties": { "tenantId": "72f988bf-86f1-41af-91ab-2d7cd011db47",
+                Reply::json(200, json!({ "id": format!("/subscriptions/{SUB}/providers/Microsoft.RecoveryServices/locations/northeurope/backupAadProperties/default"),
+                    "name": "default", "type": "Microsoft.RecoveryServices/locations/backupAadProperties",
+                    "properties": { "tenantId": "72f988bf-86f1-41af-91ab-2d7cd011db47",
                     "audience": "https://RecoveryServices/IaasCoord/aadmgmt/neu", "servicePrincipalObjectId": "spn" } })),
                 Reply::json(200, json!({ "properties": { "objectType": "WorkloadCrrAccessToken",
                     "accessTokenString": "crr-token-value", "recoveryPointId": "20982486783671", "protectionContainerId": 7 } })),

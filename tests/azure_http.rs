@@ -71,6 +71,11 @@ async fn a_429_is_waited_out_for_exactly_its_retry_after_and_then_succeeds() {
         .collect();
     assert_eq!(ids[0], ids[1], "a retry keeps the request's client id");
     assert!(
+        received[0]
+            .header("user-agent")
+            .is_some_and(|agent| agent.starts_with("restoreplan/"))
+    );
+    assert!(
         received
             .iter()
             .all(|r| r.header("authorization") == Some(&format!("Bearer {PLANTED_TOKEN}")))

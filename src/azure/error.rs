@@ -375,13 +375,13 @@ mod tests {
                     ..Default::default()
                 }],
             },
-            "job j-1",
+            "follow job",
         );
         let diagnostic = error.to_diagnostic();
         assert_eq!(diagnostic.code.id(), "EX013");
         assert_eq!(
             diagnostic.message,
-            "job j-1: job j-1 failed; Azure 400207: Target subnet is full."
+            "follow job: job j-1 failed; Azure 400207: Target subnet is full."
         );
         assert_eq!(
             diagnostic.help.as_deref(),

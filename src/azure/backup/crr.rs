@@ -8,6 +8,7 @@ use crate::azure::api;
 use crate::azure::error::{ArmError, ArmErrorKind};
 use crate::azure::id::{SubscriptionId, VaultId};
 use crate::azure::lro;
+use crate::azure::wire::ResourceMeta;
 use crate::azure::wire::crr::{
     AadPropertiesResource, CrossRegionRestoreRequest, CrrAccessTokenResource,
 };
@@ -58,6 +59,16 @@ impl Backup {
                 None,
             )
             .await?;
+        // Sent back as Azure's SDKs do: without the read-only id, name and type of the answer.
+        let aad = AadPropertiesResource {
+            meta: ResourceMeta {
+                id: None,
+                name: None,
+                kind: None,
+                ..aad.meta
+            },
+            properties: aad.properties,
+        };
         let aad_body = to_json(&aad, "RecoveryPoints_GetAccessToken")?;
         let token: CrrAccessTokenResource = self
             .arm()

@@ -125,7 +125,7 @@ impl Backup {
                 SignedDuration::try_from(self.settings.job_deadline).unwrap_or(SignedDuration::MAX),
             )
             .unwrap_or(Timestamp::MAX);
-        let operation = format!("job {job_id}");
+        let operation = "follow job";
         loop {
             let job = read().await?;
             let report = JobProgress::of(job_id, &job);
@@ -182,5 +182,37 @@ impl Backup {
         lro::wait(self.arm(), accepted, &self.settings.operations)
             .await
             .map(|_| ())
+    }
+}
+
+impl Backup {
+    /// The restore jobs of `vm` that started within `window`, newest first: how a run
+    /// re-attaches after a trigger whose outcome is unknown (EX007) instead of restoring twice.
+    pub async fn restore_jobs_of(
+        &self,
+        vault: &VaultId,
+        vm_name: &str,
+        window: &api::TimeWindow,
+    ) -> Result<Vec<JobResource>, ArmError> {
+        let jobs: Vec<JobResource> = self.list_all(&api::jobs_list(vault, Some(window))).await?;
+        let mut matching: Vec<JobResource> = jobs
+            .into_iter()
+            .filter(|job| {
+                let vm_job = job.properties.as_ref().and_then(Job::iaas_vm);
+                let named = vm_job.and_then(|j| j.entity_friendly_name.as_deref());
+                let restore = vm_job
+                    .and_then(|j| j.operation.as_deref())
+                    .is_some_and(|op| op.contains("Restore"));
+                restore && named.is_some_and(|name| name.eq_ignore_ascii_case(vm_name))
+            })
+            .collect();
+        let started = |job: &JobResource| {
+            job.properties
+                .as_ref()
+                .and_then(Job::iaas_vm)
+                .and_then(|j| j.start_time)
+        };
+        matching.sort_by_key(|job| std::cmp::Reverse(started(job)));
+        Ok(matching)
     }
 }

@@ -15,23 +15,25 @@
 //! the client talks to. The retry rule is in [`retry`], the budget in [`throttle`].
 
 pub mod retry;
+mod send;
 pub mod throttle;
+mod urls;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use rand::rngs::StdRng;
-use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use tokio::sync::Mutex;
 use url::Url;
 
-use self::retry::{RetryPolicy, is_retryable_status, is_unprocessed_status, server_retry_after};
-use self::throttle::{Budget, RateLimiter, RateLimits};
-use super::api::{Method, Request};
+use self::retry::RetryPolicy;
+use self::throttle::{RateLimiter, RateLimits};
+use self::urls::{check_scheme, header_text, origin, transport_text};
+use super::api::Request;
 use super::auth::TokenProvider;
 use super::error::{ArmError, ArmErrorKind, RequestIds, redacted_url};
-use super::wire::error::ErrorResponse;
 use crate::clock::SharedClock;
 
 /// How the client reaches ARM.
@@ -58,6 +60,7 @@ pub fn http_client(
     timeout: Duration,
 ) -> Result<reqwest::Client, String> {
     let mut builder = reqwest::Client::builder()
+        .user_agent(concat!("restoreplan/", env!("CARGO_PKG_VERSION")))
         .timeout(timeout)
         .connect_timeout(Duration::from_secs(30));
     if let Some(pem) = extra_ca_pem {
@@ -280,256 +283,5 @@ impl ArmClient {
                 })
             }
         }
-    }
-
-    async fn execute(
-        &self,
-        target: Target<'_>,
-        body: Option<&serde_json::Value>,
-    ) -> Result<ArmResponse, ArmError> {
-        let url = self.target_url(&target)?;
-        let (operation, method, safe_to_repeat, budget) = match &target {
-            Target::Operation(request) => (
-                request.operation.operation_id.to_owned(),
-                request.method(),
-                request.operation.is_safe_to_repeat(),
-                if request.operation.is_read() {
-                    Budget::Reads
-                } else {
-                    Budget::Writes
-                },
-            ),
-            Target::Follow {
-                url,
-                safe_to_repeat,
-            } => (
-                format!("GET {}", url.path()),
-                Method::Get,
-                *safe_to_repeat,
-                Budget::Reads,
-            ),
-        };
-        let subscription = subscription_of(url.path());
-        let body = body.map(serde_json::to_vec).transpose().map_err(|e| {
-            ArmError::new(
-                ArmErrorKind::Malformed {
-                    what: format!("the request body: {e}"),
-                },
-                &operation,
-            )
-        })?;
-        let ids = RequestIds {
-            client_request_id: uuid::Uuid::new_v4().to_string(),
-            ..RequestIds::default()
-        };
-        let started = self.clock.now();
-        let deadline = started
-            .saturating_add(
-                jiff::SignedDuration::try_from(self.config.retry.deadline)
-                    .unwrap_or(jiff::SignedDuration::MAX),
-            )
-            .unwrap_or(jiff::Timestamp::MAX);
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            self.limiter.acquire(&subscription, budget).await;
-            let token = self
-                .tokens
-                .token(&self.config.arm_scope)
-                .await
-                .map_err(|e| {
-                    ArmError::new(ArmErrorKind::Auth(e), &operation).with_ids(ids.clone())
-                })?;
-            let mut builder = self
-                .http
-                .request(reqwest_method(method), url.clone())
-                .bearer_auth(token.expose())
-                .header("x-ms-client-request-id", &ids.client_request_id)
-                .header("accept", "application/json");
-            if let Some(body) = &body {
-                builder = builder
-                    .header("content-type", "application/json")
-                    .body(body.clone());
-            }
-            let outcome = match builder.send().await {
-                Ok(answer) => {
-                    let status = answer.status().as_u16();
-                    let headers = answer.headers().clone();
-                    self.limiter.observe(&subscription, budget, &headers).await;
-                    let answered_ids = RequestIds {
-                        client_request_id: ids.client_request_id.clone(),
-                        request_id: header_text(&headers, "x-ms-request-id"),
-                        correlation_id: header_text(&headers, "x-ms-correlation-request-id"),
-                    };
-                    match answer.bytes().await {
-                        Ok(bytes) => Ok(ArmResponse {
-                            status,
-                            headers,
-                            body: bytes.to_vec(),
-                            ids: answered_ids,
-                            operation: operation.clone(),
-                        }),
-                        Err(e) => Err((e, Some(answered_ids))),
-                    }
-                }
-                Err(e) => Err((e, None)),
-            };
-            let (error, wait_hint) = match outcome {
-                Ok(response) if (200..300).contains(&response.status) => {
-                    tracing::debug!(operation = %operation, status = response.status, attempt, ids = %response.ids, "ARM answered");
-                    return Ok(response);
-                }
-                Ok(response) => {
-                    let status = response.status;
-                    let error = ArmError::new(
-                        ArmErrorKind::Status {
-                            status,
-                            error: serde_json::from_slice::<ErrorResponse>(&response.body)
-                                .ok()
-                                .map(|e| e.error),
-                        },
-                        &operation,
-                    )
-                    .with_ids(response.ids.clone());
-                    let retry = is_retryable_status(status)
-                        && (safe_to_repeat || is_unprocessed_status(status));
-                    if !retry {
-                        if is_retryable_status(status) {
-                            // An acting POST that failed after reaching Azure: it may have taken effect.
-                            let message = format!("HTTP {status}");
-                            return Err(ArmError::new(
-                                ArmErrorKind::OutcomeUnknown { message },
-                                &operation,
-                            )
-                            .with_ids(response.ids));
-                        }
-                        return Err(error);
-                    }
-                    (
-                        error,
-                        server_retry_after(&response.headers, self.clock.now()),
-                    )
-                }
-                Err((e, answered_ids)) => {
-                    let message = transport_text(&e);
-                    let ids = answered_ids.unwrap_or_else(|| ids.clone());
-                    if !e.is_connect() && !safe_to_repeat {
-                        return Err(ArmError::new(
-                            ArmErrorKind::OutcomeUnknown { message },
-                            &operation,
-                        )
-                        .with_ids(ids));
-                    }
-                    (
-                        ArmError::new(ArmErrorKind::Transport { message }, &operation)
-                            .with_ids(ids),
-                        None,
-                    )
-                }
-            };
-            if attempt >= self.config.retry.max_attempts {
-                return Err(error);
-            }
-            let backoff = {
-                let mut rng = self.rng.lock().await;
-                self.config.retry.backoff(attempt, &mut rng)
-            };
-            let wait = wait_hint
-                .unwrap_or(backoff)
-                .min(self.config.retry.max_delay);
-            let resume = self
-                .clock
-                .now()
-                .saturating_add(
-                    jiff::SignedDuration::try_from(wait).unwrap_or(jiff::SignedDuration::MAX),
-                )
-                .unwrap_or(jiff::Timestamp::MAX);
-            if resume > deadline {
-                return Err(error);
-            }
-            tracing::warn!(operation = %operation, attempt, wait_ms = wait.as_millis() as u64, error = %error, "retrying");
-            self.clock.sleep(wait).await;
-        }
-    }
-}
-
-fn reqwest_method(method: Method) -> reqwest::Method {
-    match method {
-        Method::Get => reqwest::Method::GET,
-        Method::Put => reqwest::Method::PUT,
-        Method::Post => reqwest::Method::POST,
-        Method::Patch => reqwest::Method::PATCH,
-        Method::Delete => reqwest::Method::DELETE,
-    }
-}
-
-fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|value: &HeaderValue| value.to_str().ok())
-        .map(str::to_owned)
-}
-
-/// A transport error without the URL reqwest would print (its query may hold a SAS token).
-fn transport_text(error: &reqwest::Error) -> String {
-    let kind = if error.is_connect() {
-        "could not connect"
-    } else if error.is_timeout() {
-        "timed out"
-    } else if error.is_body() || error.is_decode() {
-        "the answer broke off"
-    } else {
-        "the request failed"
-    };
-    let mut source = std::error::Error::source(error);
-    let mut detail = String::new();
-    while let Some(cause) = source {
-        detail = cause.to_string();
-        source = cause.source();
-    }
-    if detail.is_empty() {
-        kind.to_owned()
-    } else {
-        format!("{kind}: {detail}")
-    }
-}
-
-fn origin(url: &Url) -> String {
-    format!("{}://{}", url.scheme(), url.host_str().unwrap_or(""))
-        + &url
-            .port()
-            .map(|port| format!(":{port}"))
-            .unwrap_or_default()
-}
-
-/// `https`, or `http` to a loopback address when the test flag allows it.
-fn check_scheme(url: &Url, allow_loopback_http: bool) -> Result<(), String> {
-    match url.scheme() {
-        "https" => Ok(()),
-        "http" if allow_loopback_http && is_loopback(url) => Ok(()),
-        other => Err(format!(
-            "{} uses {other}; only https is accepted",
-            origin(url)
-        )),
-    }
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        None => false,
-    }
-}
-
-/// The subscription a path belongs to, for its request budget.
-fn subscription_of(path: &str) -> String {
-    let mut segments = path.split('/').filter(|s| !s.is_empty());
-    match (segments.next(), segments.next()) {
-        (Some(keyword), Some(id)) if keyword.eq_ignore_ascii_case("subscriptions") => {
-            id.to_ascii_lowercase()
-        }
-        _ => String::new(),
     }
 }

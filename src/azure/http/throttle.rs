@@ -1,8 +1,8 @@
 //! The client-side request budget: one token bucket per subscription for
 //! reads and one for writes, so a 500-VM failover paces itself instead of
-//! provoking a storm of 429s. Defaults are ARM's published token-bucket
-//! limits (azure-restore-api.md §6: reads 250 refilled at 25/s, writes 200 at
-//! 10/s); every answer's `x-ms-ratelimit-remaining-subscription-*` header
+//! provoking a storm of 429s. Defaults are 80% of ARM's published
+//! token-bucket limits (azure-restore-api.md §6: reads 250 refilled at 25/s,
+//! writes 200 at 10/s); every answer's `x-ms-ratelimit-remaining-subscription-*` header
 //! lowers the bucket to what ARM says is left, since other clients share it.
 
 use std::collections::HashMap;
@@ -41,19 +41,40 @@ pub struct RateLimits {
     pub writes: BucketLimit,
 }
 
-impl Default for RateLimits {
-    /// ARM's token-bucket limits per subscription (2024 model).
-    fn default() -> Self {
-        Self {
-            reads: BucketLimit {
-                capacity: 250.0,
-                refill_per_second: 25.0,
-            },
-            writes: BucketLimit {
-                capacity: 200.0,
-                refill_per_second: 10.0,
-            },
+/// The share of ARM's budget the client plans to use: other clients spend from the
+/// same subscription buckets, and network jitter bunches arrivals that left evenly spaced.
+pub const HEADROOM: f64 = 0.8;
+
+impl RateLimits {
+    /// ARM's published token-bucket limits per subscription (2024 model).
+    pub const PUBLISHED: RateLimits = RateLimits {
+        reads: BucketLimit {
+            capacity: 250.0,
+            refill_per_second: 25.0,
+        },
+        writes: BucketLimit {
+            capacity: 200.0,
+            refill_per_second: 10.0,
+        },
+    };
+
+    /// These limits scaled by `share`.
+    pub fn scaled(self, share: f64) -> RateLimits {
+        let scale = |limit: BucketLimit| BucketLimit {
+            capacity: (limit.capacity * share).max(1.0),
+            refill_per_second: limit.refill_per_second * share,
+        };
+        RateLimits {
+            reads: scale(self.reads),
+            writes: scale(self.writes),
         }
+    }
+}
+
+impl Default for RateLimits {
+    /// ARM's published limits with [`HEADROOM`].
+    fn default() -> Self {
+        RateLimits::PUBLISHED.scaled(HEADROOM)
     }
 }
 
