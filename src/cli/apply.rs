@@ -69,6 +69,38 @@ pub struct Args {
     /// How to sign in to Azure.
     #[arg(long, value_enum, default_value_t = AuthMethod::Auto)]
     auth: AuthMethod,
+    /// The Azure cloud.
+    #[arg(long, value_enum, default_value_t = CloudName::Public, conflicts_with = "arm_endpoint")]
+    cloud: CloudName,
+    /// A custom ARM endpoint (another cloud, or a `restoreplan emulator` process); needs `--authority-host`.
+    #[arg(
+        long,
+        value_name = "URL",
+        requires = "authority_host",
+        conflicts_with = "emulator"
+    )]
+    arm_endpoint: Option<String>,
+    /// The Entra authority host that goes with `--arm-endpoint`.
+    #[arg(long, value_name = "URL", requires = "arm_endpoint")]
+    authority_host: Option<String>,
+    /// The audience of ARM tokens at `--arm-endpoint`.
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "https://management.azure.com"
+    )]
+    arm_audience: String,
+    /// An extra CA certificate (PEM) to trust, such as the one a `restoreplan emulator` writes.
+    #[arg(long, value_name = "FILE")]
+    ca_cert: Option<PathBuf>,
+    /// How often a running Azure job is read.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    job_poll_interval: crate::model::Duration,
+}
+
+fn parse_duration(text: &str) -> Result<crate::model::Duration, String> {
+    crate::model::Duration::parse(text)
+        .ok_or_else(|| format!("`{text}` is not a duration such as `30s`, `5m` or `1h30m`"))
 }
 
 fn refuse(problem: &crate::diagnostic::Diagnostic) -> Outcome {
@@ -124,7 +156,10 @@ fn open_run(
         report_problem(torn);
     }
     let state = RunState::replay(&replay.events);
-    if state.plan_hash.as_deref() != Some(resolved.hash.as_str()) {
+    // An empty journal is a run that crashed before it recorded its start:
+    // nothing of it happened, and it starts now with these files.
+    let started = state.plan_hash.is_some();
+    if started && state.plan_hash.as_deref() != Some(resolved.hash.as_str()) {
         return Err(refuse(
             &crate::diagnostic::Diagnostic::new(
                 crate::diagnostic::Code::PlanChanged,
@@ -140,8 +175,13 @@ fn open_run(
     // The recovery points pinned when the run started stay pinned.
     let reviewed = std::fs::read_to_string(folder.resolved())
         .ok()
-        .and_then(|text| serde_json::from_str(&text).ok())
+        .and_then(|text| serde_json::from_str::<Resolved>(&text).ok())
+        .filter(|_| started)
         .unwrap_or(resolved);
+    if !started {
+        let text = serde_json::to_string_pretty(&reviewed).unwrap_or_default();
+        write_whole(&folder.resolved(), &text).map_err(|p| refuse(&p))?;
+    }
     let writer = JournalWriter::resume(&folder.journal(), &replay).map_err(|p| refuse(&p))?;
     Ok((folder, state, writer, reviewed))
 }
@@ -245,10 +285,19 @@ async fn backup_client(
         settings.operations.default_interval = Duration::from_secs(1);
         (options, Some(handle))
     } else {
-        (
-            ConnectOptions::new(Cloud::named(CloudName::Public), args.auth),
-            None,
-        )
+        let cloud = match (&args.arm_endpoint, &args.authority_host) {
+            (Some(arm), Some(authority)) => Cloud::custom(authority, arm, &args.arm_audience)
+                .map_err(|error| fail(&format!("the custom cloud: {error}")))?,
+            _ => Cloud::named(args.cloud),
+        };
+        let mut options = ConnectOptions::new(cloud, args.auth);
+        if let Some(path) = &args.ca_cert {
+            let pem = std::fs::read(path)
+                .map_err(|error| fail(&format!("cannot read `{}`: {error}", path.display())))?;
+            options.extra_ca_pem = Some(pem);
+        }
+        settings.job_interval = Duration::from_secs(args.job_poll_interval.as_secs().max(1));
+        (options, None)
     };
     let clock: SharedClock = Arc::new(SystemClock);
     let (arm, choice) = connect(&options, clock).map_err(|error| refuse(&error.to_diagnostic()))?;

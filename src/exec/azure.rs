@@ -13,7 +13,7 @@ use crate::azure::id::{
     DiskEncryptionSetId, ProtectedItemId, RecoveryPointId, ResourceGroupId, StorageAccountId,
     SubnetId, VaultId, VirtualMachineId,
 };
-use crate::azure::wire::job::{Job, JobResource, JobStatus};
+use crate::azure::wire::job::{Job, JobStatus};
 use crate::azure::wire::restore::RehydrationPriority;
 use crate::check::resolved::ResolvedNode;
 use crate::compile::RestoreGraph;
@@ -21,6 +21,10 @@ use crate::diagnostic::Code;
 use crate::model::{Inventory, Plan, RestoreMode, StepKind};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
+
+/// How far this machine's clock and Azure's may disagree when a restore job
+/// is looked up by its start time after a crash.
+const CLOCK_SLACK_SECONDS: i64 = 2;
 
 /// How long a rehydrated archive point stays in the vault tier.
 const REHYDRATION_RETENTION: &str = "P10D";
@@ -304,24 +308,6 @@ impl AzureRestorer {
     }
 }
 
-fn is_live_restore_of(job: &JobResource, vm: &str) -> bool {
-    let Some(Job::IaasVm(details) | Job::IaasVmV2(details)) = &job.properties else {
-        return false;
-    };
-    details
-        .entity_friendly_name
-        .as_deref()
-        .is_some_and(|name| name.eq_ignore_ascii_case(vm))
-        && details
-            .operation
-            .as_deref()
-            .is_some_and(|op| op.contains("Restore"))
-        && !matches!(
-            details.status,
-            Some(JobStatus::Failed | JobStatus::Cancelled)
-        )
-}
-
 impl Restorer for AzureRestorer {
     async fn submit(
         &self,
@@ -373,19 +359,40 @@ impl Restorer for AzureRestorer {
             return Ok(None);
         }
         let facts = self.facts(node)?;
+        // Azure's filter speaks whole seconds: widen the window so that a job
+        // started in the same second as `since` or as now is inside, then
+        // narrow it precisely here. The slack allows for the clocks of this
+        // machine and of Azure not agreeing to the second.
+        let slack = jiff::SignedDuration::from_secs(CLOCK_SLACK_SECONDS);
+        let earliest = since.saturating_sub(slack).unwrap_or(since);
         let window = crate::azure::api::TimeWindow {
-            start: since,
-            end: self.backup.arm().clock().now(),
+            start: earliest,
+            end: self
+                .backup
+                .arm()
+                .clock()
+                .now()
+                .saturating_add(jiff::SignedDuration::from_secs(300))
+                .unwrap_or(jiff::Timestamp::MAX),
         };
-        let request = crate::azure::api::jobs_list(&facts.vault, Some(&window));
-        let jobs: Vec<JobResource> = self
+        let jobs = self
             .backup
-            .list_all(&request)
+            .restore_jobs_of(&facts.vault, facts.source.name(), &window)
             .await
             .map_err(|e| step_failure(&e))?;
-        Ok(jobs
-            .iter()
-            .find(|job| is_live_restore_of(job, facts.source.name()))
+        // A failed or cancelled job restored nothing: that restore is sent again.
+        let live = jobs.iter().find(|job| {
+            let details = job.properties.as_ref().and_then(Job::iaas_vm);
+            let started_since = details
+                .and_then(|j| j.start_time)
+                .is_some_and(|started| started >= earliest);
+            started_since
+                && !matches!(
+                    details.and_then(|j| j.status.clone()),
+                    Some(JobStatus::Failed | JobStatus::Cancelled)
+                )
+        });
+        Ok(live
             .and_then(|job| job.meta.name.clone())
             .map(|job_id| Submission {
                 job_id: Some(job_id),
