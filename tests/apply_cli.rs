@@ -89,7 +89,7 @@ fn a_restore_the_emulator_would_refuse_is_caught_by_the_dry_run_first() {
         .code(1)
         .stderr(
             predicate::str::contains("AZ147")
-                .and(predicate::str::contains("did you mean `orders-app`?")),
+                .and(predicate::str::contains("subnet `app`, which virtual network")),
         );
     assert!(!state.path().join("runs").exists());
 }
