@@ -11,7 +11,7 @@ use crate::azure::cloud::{Cloud, CloudName};
 use crate::azure::connect::{ConnectOptions, connect};
 use crate::azure::secret::SecretText;
 use crate::check::resolved::Resolved;
-use crate::clock::{ScaledClock, SharedClock, SystemClock};
+use crate::clock::{Clock, ScaledClock, SharedClock, SystemClock};
 use crate::emulator::{Emulator, EmulatorConfig, EmulatorHandle};
 use crate::exec::approval::current_user;
 use crate::exec::azure::AzureRestorer;
@@ -143,7 +143,7 @@ fn open_run(
 ) -> Result<(RunFolder, RunState, JournalWriter, Resolved), Outcome> {
     let Some(id) = &args.resume else {
         let folder = state_dir
-            .new_run(jiff::Timestamp::now())
+            .new_run(SystemClock.now())
             .map_err(|p| refuse(&p))?;
         let text = serde_json::to_string_pretty(&resolved).unwrap_or_default();
         write_whole(&folder.resolved(), &text).map_err(|p| refuse(&p))?;
@@ -352,7 +352,7 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
     let holder_run = args.resume.clone().unwrap_or_else(|| "starting".into());
     let acquired = match PlanLock::acquire(
         &lock_path,
-        &Holder::this_process(&holder_run, jiff::Timestamp::now()),
+        &Holder::this_process(&holder_run, SystemClock.now()),
         args.force_unlock,
     ) {
         Ok(acquired) => acquired,

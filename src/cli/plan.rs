@@ -166,7 +166,7 @@ pub(super) fn check_files(
 /// When a dry run is for: `--at`, else now.
 pub(super) fn parse_at(at: Option<&str>) -> Result<jiff::Timestamp, Outcome> {
     match at.map(str::parse::<jiff::Timestamp>) {
-        None => Ok(jiff::Timestamp::now()),
+        None => Ok(crate::clock::Clock::now(&crate::clock::SystemClock)),
         Some(Ok(at)) => Ok(at),
         Some(Err(error)) => Err(fail(&format!(
             "`--at {}` is not an RFC 3339 time: {error}",
