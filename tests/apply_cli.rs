@@ -88,8 +88,9 @@ fn a_restore_the_emulator_would_refuse_is_caught_by_the_dry_run_first() {
         .assert()
         .code(1)
         .stderr(
-            predicate::str::contains("AZ147")
-                .and(predicate::str::contains("subnet `app`, which virtual network")),
+            predicate::str::contains("AZ147").and(predicate::str::contains(
+                "subnet `app`, which virtual network",
+            )),
         );
     assert!(!state.path().join("runs").exists());
 }
