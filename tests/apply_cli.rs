@@ -188,3 +188,26 @@ fn a_run_resumes_only_with_the_plan_it_started_with() {
         "nothing is submitted twice"
     );
 }
+
+#[test]
+fn events_json_streams_one_object_per_transition_on_stdout() {
+    let state = tempfile::tempdir().unwrap();
+    let output = apply(&fixture("smoke.yaml"), state.path())
+        .args(["--yes", "--events", "json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let events: Vec<serde_json::Value> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("every stdout line is one JSON object"))
+        .collect();
+    assert_eq!(events.first().unwrap()["event"], "run-started");
+    assert_eq!(events.last().unwrap()["event"], "run-finished");
+    assert_eq!(events.last().unwrap()["outcome"], "succeeded");
+    let submitted = events
+        .iter()
+        .filter(|e| e["event"] == "step-submitted")
+        .count();
+    assert_eq!(submitted, 2);
+}
