@@ -211,3 +211,66 @@ fn events_json_streams_one_object_per_transition_on_stdout() {
         .count();
     assert_eq!(submitted, 2);
 }
+
+#[test]
+fn an_interrupted_run_exits_130_and_resumes_where_it_stopped() {
+    let state = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_restoreplan"))
+        .arg("apply")
+        .arg(fixture("gated.yaml"))
+        .args([
+            "--emulator",
+            "--yes",
+            "--at",
+            "2026-11-26T06:00:00Z",
+            "--state-dir",
+        ])
+        .arg(state.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the run waits at its gate, then interrupt it as Ctrl-C would.
+    let at_gate = || {
+        let runs = state.path().join("runs");
+        std::fs::read_dir(&runs).ok().and_then(|mut entries| {
+            let run = entries.next()?.ok()?.path();
+            let journal = std::fs::read_to_string(run.join("journal.jsonl")).ok()?;
+            journal.contains(r#""node":"go-ahead""#).then_some(run)
+        })
+    };
+    let mut run = None;
+    for _ in 0..400 {
+        run = at_gate();
+        if run.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    let run = run.expect("the run reached its gate");
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    let id = run.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(stderr.contains(&format!("--resume {id}")), "{stderr}");
+    assert!(report(&run)["outcome"] == "interrupted");
+    apply(&fixture("gated.yaml"), state.path())
+        .args(["--yes", "--resume", &id, "--approve", "go-ahead"])
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("go-ahead: approved by")
+                .and(predicate::str::contains("hello: succeeded")),
+        );
+    let journal = std::fs::read_to_string(run.join("journal.jsonl")).unwrap();
+    assert_eq!(
+        journal.matches(r#""event":"step-submitted""#).count(),
+        1,
+        "the restore is not sent again"
+    );
+}

@@ -230,7 +230,10 @@ fn observer(json: bool) -> impl Fn(&Event) + Send + Sync + 'static {
     }
 }
 
-/// Ctrl-C or SIGTERM; installed at once so an early signal is not lost.
+/// Ctrl-C or SIGTERM; installed at once so an early signal is not lost. The
+/// first stops scheduling (the executor records what is in flight); a second
+/// exits at once, which leaves the journal consistent since every event is on
+/// disk before its action.
 fn interrupted() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
@@ -238,15 +241,22 @@ fn interrupted() -> impl std::future::Future<Output = ()> {
         let terminate = signal(SignalKind::terminate()).ok();
         let interrupt = signal(SignalKind::interrupt()).ok();
         async move {
-            match (terminate, interrupt) {
-                (Some(mut terminate), Some(mut interrupt)) => {
-                    tokio::select! {
-                        _ = terminate.recv() => {}
-                        _ = interrupt.recv() => {}
-                    }
-                }
-                _ => std::future::pending().await,
+            let (Some(mut terminate), Some(mut interrupt)) = (terminate, interrupt) else {
+                return std::future::pending().await;
+            };
+            tokio::select! {
+                _ = terminate.recv() => {}
+                _ = interrupt.recv() => {}
             }
+            eprintln!("stopping: no new steps start; press Ctrl-C again to exit at once");
+            tokio::spawn(async move {
+                tokio::select! {
+                    _ = terminate.recv() => {}
+                    _ = interrupt.recv() => {}
+                }
+                eprintln!("exiting at once; the journal holds every step started so far");
+                std::process::exit(Outcome::Interrupted as i32);
+            });
         }
     }
     #[cfg(not(unix))]
