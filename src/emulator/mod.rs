@@ -89,9 +89,8 @@ impl Emulator {
             })?,
             None => record::Recorder::default(),
         };
-        let listener = tokio::net::TcpListener::bind(listen)
-            .await
-            .map_err(|e| cannot_start(format!("cannot listen on {listen}: {e}")))?;
+        let listener =
+            bind(listen).map_err(|e| cannot_start(format!("cannot listen on {listen}: {e}")))?;
         let bound = listener
             .local_addr()
             .map_err(|e| cannot_start(format!("cannot read the bound address: {e}")))?;
@@ -140,6 +139,21 @@ impl EmulatorHandle {
         let _ = self.stop.send(true);
         let _ = self.server.await;
     }
+}
+
+/// How many connections may wait to be accepted: thousands of polling
+/// clients open their connections at once, and the default (1,024) drops
+/// their SYNs until they time out.
+const ACCEPT_BACKLOG: u32 = 4096;
+
+fn bind(listen: std::net::SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if listen.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.bind(listen)?;
+    socket.listen(ACCEPT_BACKLOG)
 }
 
 fn cannot_start(message: impl Into<String>) -> Diagnostic {

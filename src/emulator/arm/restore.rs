@@ -234,6 +234,7 @@ pub(super) fn plan_job(
         .iter()
         .find(|f| f.vm.eq_ignore_ascii_case(&vm_name))
         .map(|f| f.code.clone());
+    let tasks = plan_restore(kind, disk_gib, tier, rehydration, &call.state.settings);
     Ok(JobRecord {
         id: uuid::Uuid::new_v4().to_string(),
         vault_id: found.vault.id.clone(),
@@ -245,7 +246,8 @@ pub(super) fn plan_job(
             JobOperation::Restore
         },
         started: now,
-        tasks: plan_restore(kind, disk_gib, tier, rehydration, &call.state.settings),
+        ends: JobRecord::end_of(now, &tasks),
+        tasks,
         restore: CompletedRestore {
             kind,
             job_id: String::new(),
