@@ -22,7 +22,7 @@ mod token;
 pub mod world;
 
 pub use config::{EmulatorConfig, FailJob};
-pub use layers::MAX_BODY_BYTES;
+pub use layers::{MAX_BODY_BYTES, SLOW_DELAY};
 pub use record::RecordedRequest;
 
 use crate::diagnostic::{Code, Diagnostic};
