@@ -59,33 +59,54 @@ pub(super) fn run(args: Args) -> Outcome {
             Ok(handle) => handle,
             Err(diagnostic) => return refuse(&diagnostic),
         };
+        let stop = StopSignals::install();
         print(&format!(
             "emulator: {}\nca-cert: {}\n",
             handle.base_url,
             handle.ca_path.display()
         ));
-        wait_for_stop_signal().await;
+        stop.wait().await;
         eprintln!("stopping: letting answers in flight finish");
         handle.shutdown().await;
         Outcome::Success
     })
 }
 
-/// Waits for Ctrl-C, or for SIGTERM where there is one (a supervisor's
-/// stop), so that the CA file's folder is removed either way.
-async fn wait_for_stop_signal() {
+/// Ctrl-C, or SIGTERM where there is one (a supervisor's stop): either stops
+/// the emulator cleanly, so the CA file's folder is removed.
+struct StopSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+    unix: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl StopSignals {
+    /// Listens from now on: installed before the URL is printed, a stop sent
+    /// by whoever read the URL is never missed.
+    fn install() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let unix = signal(SignalKind::interrupt())
+                .and_then(|interrupt| Ok((interrupt, signal(SignalKind::terminate())?)))
+                .ok();
+            StopSignals { unix }
+        }
+        #[cfg(not(unix))]
+        StopSignals {}
+    }
+
+    /// Waits for a stop.
+    async fn wait(self) {
+        #[cfg(unix)]
+        if let Some((mut interrupt, mut terminate)) = self.unix {
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
+                _ = interrupt.recv() => {}
                 _ = terminate.recv() => {}
             }
             return;
         }
+        let _ = tokio::signal::ctrl_c().await;
     }
-    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// Checks every option before anything is bound; `Ok(None)` when the
