@@ -137,6 +137,7 @@ fn configure(args: &Args) -> Result<Option<EmulatorConfig>, Diagnostic> {
     config.accept_any_client = args.accept_any_client;
     config.fail_jobs = fail_jobs;
     config.ca_out = args.ca_out.clone();
+    config.keep_requests = false;
     Ok(Some(config))
 }
 

@@ -80,15 +80,14 @@ impl Emulator {
                 ca_path.display()
             ))
         })?;
-        let recorder = match &config.record {
-            Some(path) => record::Recorder::to_file(path).map_err(|e| {
+        let recorder = record::Recorder::new(config.record.as_deref(), config.keep_requests)
+            .map_err(|e| {
+                let path = config.record.as_deref().unwrap_or(std::path::Path::new(""));
                 cannot_start(format!(
                     "cannot create the record file `{}`: {e}",
                     path.display()
                 ))
-            })?,
-            None => record::Recorder::default(),
-        };
+            })?;
         let listener =
             bind(listen).map_err(|e| cannot_start(format!("cannot listen on {listen}: {e}")))?;
         let bound = listener
