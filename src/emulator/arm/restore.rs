@@ -206,6 +206,7 @@ pub(super) fn plan_job(
         target_group: vm_request.target_resource_group_id.as_deref(),
         subnet: vm_request.subnet_id.as_deref(),
         staging_account: vm_request.storage_account_id.as_deref(),
+        disk_luns: vm_request.restore_disk_lun_list.as_deref(),
         now,
     };
     check(&ask, &world.inventory)?;
