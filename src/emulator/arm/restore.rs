@@ -221,13 +221,24 @@ pub(super) fn plan_job(
         })
         .filter_map(|d| d.size_gib)
         .sum();
-    let tier = if !cross_region && point.has_valid_tier(TierKind::Snapshot, now) {
-        TierKind::Snapshot
-    } else if point.has_valid_tier(TierKind::Vault, now) {
-        TierKind::Vault
-    } else {
-        TierKind::Archive
-    };
+    // Cross-region and cross-subscription restores read the vault tier only.
+    let vault_subscription = crate::model::arm_id_segment(&found.vault.id, "subscriptions");
+    let other_subscription = vm_request
+        .target_resource_group_id
+        .as_deref()
+        .or(vm_request.target_virtual_machine_id.as_deref())
+        .and_then(|id| crate::model::arm_id_segment(id, "subscriptions"))
+        .is_some_and(|target| {
+            vault_subscription.is_none_or(|own| !own.eq_ignore_ascii_case(target))
+        });
+    let tier =
+        if !cross_region && !other_subscription && point.has_valid_tier(TierKind::Snapshot, now) {
+            TierKind::Snapshot
+        } else if point.has_valid_tier(TierKind::Vault, now) {
+            TierKind::Vault
+        } else {
+            TierKind::Archive
+        };
     let vm_name = found.item.vm_name().to_owned();
     let fail_code = call
         .state
