@@ -24,7 +24,7 @@ pub struct Args {
     /// Fault probabilities per request, such as `429=0.1,500=0.03,reset=0.02,slow=0.05`.
     #[arg(long, value_name = "SPEC", default_value = "")]
     faults: String,
-    /// Append one JSON line per request (method, path, query, body, status, time) to this file.
+    /// Write one JSON line per request (method, path, query, body, status, time) to this file, replacing it.
     #[arg(long, value_name = "FILE")]
     record: Option<PathBuf>,
     /// The seed of the fault draws.
