@@ -177,6 +177,7 @@ pub(super) fn plan_job(
             "The request's sourceResourceId is not the VM of the protected item.",
         ));
     }
+    check_target_ids(vm_request)?;
     let region = vm_request
         .region
         .clone()
@@ -293,4 +294,37 @@ pub fn add_operation(world: &mut World, now: Timestamp, result: OperationResult)
         result,
     });
     id
+}
+
+/// Refuses target ids that are not ARM ids of their type: they name what the
+/// restore creates, so they must be as valid as any id the client sends.
+fn check_target_ids(
+    request: &crate::azure::wire::restore::IaasVmRestoreRequest,
+) -> Result<(), ArmError> {
+    use crate::azure::id::{
+        ResourceGroupId, StorageAccountId, SubnetId, VirtualMachineId, VirtualNetworkId,
+    };
+    fn valid<T: std::str::FromStr<Err = crate::azure::id::IdError>>(
+        field: &str,
+        value: Option<&String>,
+    ) -> Result<(), ArmError> {
+        match value.map(|text| text.parse::<T>()) {
+            Some(Err(error)) => Err(ArmError::bad_request(
+                "UserErrorInvalidTargetResourceId",
+                format!("{field} is not a valid resource id: {}.", error.reason()),
+            )),
+            _ => Ok(()),
+        }
+    }
+    valid::<VirtualMachineId>(
+        "targetVirtualMachineId",
+        request.target_virtual_machine_id.as_ref(),
+    )?;
+    valid::<ResourceGroupId>(
+        "targetResourceGroupId",
+        request.target_resource_group_id.as_ref(),
+    )?;
+    valid::<VirtualNetworkId>("virtualNetworkId", request.virtual_network_id.as_ref())?;
+    valid::<SubnetId>("subnetId", request.subnet_id.as_ref())?;
+    valid::<StorageAccountId>("storageAccountId", request.storage_account_id.as_ref())
 }
