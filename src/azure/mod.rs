@@ -3,6 +3,13 @@
 //! JSON bodies on the wire ([`wire`]), each defined once.
 
 pub mod api;
+pub mod auth;
+pub mod backup;
+pub mod cloud;
+pub mod connect;
+pub mod error;
+pub mod http;
 pub mod id;
+pub mod lro;
 pub mod secret;
 pub mod wire;

@@ -4,7 +4,7 @@
 
 use super::Severity;
 
-/// A stable diagnostic code (`RP0xx`: plan language; `EX0xx`: run time).
+/// A stable diagnostic code (`RP0xx`: plan language; `EX0xx`: run time and Azure).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Code {
     /// The file is larger than the loader accepts (bytes or nodes).
@@ -95,6 +95,44 @@ pub enum Code {
     EmulatorCannotStart,
     /// A finding of the dry run: an Azure restore limitation or a fact of the estate.
     Rule(&'static RuleInfo),
+    /// Signing in to Azure failed.
+    AuthFailed,
+    /// Azure Resource Manager refused a request with a permanent error.
+    ArmRejected,
+    /// The caller lacks permission (401/403).
+    ArmForbidden,
+    /// The resource does not exist (404).
+    ArmNotFound,
+    /// Throttling (429) outlasted the retry budget.
+    ArmThrottled,
+    /// A transient failure (5xx, timeout, dropped connection) outlasted the retry budget.
+    ArmUnavailable,
+    /// A POST may have reached Azure but its answer was lost; it is not repeated blindly.
+    ArmOutcomeUnknown,
+    /// Azure answered with a body that cannot be read.
+    ArmMalformedResponse,
+    /// A URL is not https, or points to another host than the one the client talks to.
+    UntrustedUrl,
+    /// A resource id is not valid.
+    InvalidResourceId,
+    /// A long-running operation ended in failure.
+    OperationFailed,
+    /// A long-running operation or job did not end before its deadline.
+    OperationTimedOut,
+    /// A backup job ended in failure.
+    JobFailed,
+    /// A backup job was cancelled.
+    JobCancelled,
+    /// A listing did not end (a `nextLink` loop or too many pages).
+    PagingRunaway,
+    /// Azure's own validation of a restore found a problem.
+    AzureValidationFinding,
+    /// Azure Backup does not protect the VM in the vault.
+    NotProtected,
+    /// A restore job produced no template to deploy.
+    TemplateMissing,
+    /// A template deployment failed.
+    DeploymentFailed,
 }
 
 /// What the dry run knows of one of its rules: the stable code, the id in
@@ -299,6 +337,63 @@ catalogue! {
     Internal => "RP099", "internal", Error,
         "restoreplan failed on a file that passed its schema; this is a bug in restoreplan.",
         "Report the file and the message to the restoreplan maintainers.";
+    AuthFailed => "EX001", "auth-failed", Error,
+        "Signing in to Azure failed with the chosen credential.",
+        "Check `--auth` and its settings (`az login`, `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, the secret or certificate).";
+    ArmRejected => "EX002", "arm-rejected", Error,
+        "Azure Resource Manager refused the request with a permanent error; it is not retried.",
+        "Read Azure's code and message; fix the request or the resource it names.";
+    ArmForbidden => "EX003", "arm-forbidden", Error,
+        "Azure refused the request because the signed-in identity lacks permission.",
+        "Grant the identity the role the operation needs (for restores: Backup Operator on the vault and Contributor on the target).";
+    ArmNotFound => "EX004", "arm-not-found", Error,
+        "Azure does not know the resource the request names.",
+        "Check the resource id and subscription; export a fresh inventory if the estate changed.";
+    ArmThrottled => "EX005", "arm-throttled", Error,
+        "Azure kept throttling the request (HTTP 429) until the retry budget ran out.",
+        "Lower `execution.maxParallel`, or run when fewer clients share the subscription's request budget.";
+    ArmUnavailable => "EX006", "arm-unavailable", Error,
+        "A transient failure (HTTP 5xx, a timeout or a dropped connection) persisted through every retry.",
+        "Check Azure status for the region and resume the run; completed steps are not repeated.";
+    ArmOutcomeUnknown => "EX007", "arm-outcome-unknown", Error,
+        "A request that is not safe to repeat may have reached Azure, but its answer was lost.",
+        "Look for the job in the vault's backup jobs before running the step again.";
+    ArmMalformedResponse => "EX008", "arm-malformed-response", Error,
+        "Azure answered with a body or header that restoreplan cannot read.",
+        "Retry later; if it persists, report the request id to Azure support and to restoreplan.";
+    UntrustedUrl => "EX009", "untrusted-url", Error,
+        "A URL is not https, or an answer points to another host than the Azure endpoint in use.",
+        "Use https endpoints; a Location or nextLink to another host is refused on purpose.";
+    InvalidResourceId => "EX010", "invalid-resource-id", Error,
+        "A resource id is not a valid ARM id of the expected kind.",
+        "Write the full id, such as `/subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.Compute/virtualMachines/<name>`.";
+    OperationFailed => "EX011", "operation-failed", Error,
+        "An Azure long-running operation ended in failure.",
+        "Read Azure's code and message; fix the cause and run the step again.";
+    OperationTimedOut => "EX012", "operation-timed-out", Error,
+        "An Azure operation or job did not end before its deadline.",
+        "Check the job in the portal; raise the step's deadline if Azure is merely slow.";
+    JobFailed => "EX013", "job-failed", Error,
+        "The Azure Backup job of a restore failed.",
+        "Follow Azure's recommendations in the message, then run the step again.";
+    JobCancelled => "EX014", "job-cancelled", Error,
+        "The Azure Backup job of a restore was cancelled.",
+        "Run the step again if the restore is still wanted.";
+    PagingRunaway => "EX015", "paging-runaway", Error,
+        "A listing did not end: its `nextLink` repeated or the page limit was reached.",
+        "Narrow the listing (a shorter `--since` window); report the request id if Azure loops.";
+    AzureValidationFinding => "EX016", "azure-validation-finding", Error,
+        "Azure's own validation of a restore request reported a problem.",
+        "Follow Azure's recommendation in the message.";
+    NotProtected => "EX017", "not-protected", Error,
+        "The vault has no protected item for the VM.",
+        "Check the vault and the VM's name and resource group; the VM may be protected by another vault.";
+    TemplateMissing => "EX018", "template-missing", Error,
+        "The disk restore job finished without a template to deploy.",
+        "Deploy the restored disks by hand, or restore again; Azure omits the template for some VM kinds.";
+    DeploymentFailed => "EX019", "deployment-failed", Error,
+        "The deployment of the restored VM's template failed.",
+        "Read Azure's code and message; the restored disks remain and can be deployed again.";
     EmulatorNotLoopback => "EX080", "emulator-not-loopback", Error,
         "The emulator listens on loopback addresses only (127.0.0.0/8 or ::1): it accepts any client it is told to and holds no real secrets, so it must not be reachable from the network.",
         "Use `--listen 127.0.0.1:<port>` (port 0 picks a free one), or `[::1]:<port>`.";

@@ -79,6 +79,26 @@ pub struct Operation {
     pub api_version: &'static str,
 }
 
+impl Operation {
+    /// Whether sending this operation twice does no more than sending it once: every
+    /// GET, PUT and DELETE, and the POSTs that only read or check (see `http::retry`).
+    pub fn is_safe_to_repeat(&self) -> bool {
+        self.method != Method::Post
+            || matches!(
+                self.operation_id,
+                "BackupCrrJobDetails_Get"
+                    | "BackupCrrJobs_List"
+                    | "RecoveryPoints_GetAccessToken"
+                    | "Operation_Validate"
+            )
+    }
+
+    /// Whether this operation spends the read budget (otherwise the write budget).
+    pub fn is_read(&self) -> bool {
+        self.method == Method::Get
+    }
+}
+
 /// A request ready for the HTTP layer: the operation, its path (percent-encoded) and its query.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
