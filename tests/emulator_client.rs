@@ -156,3 +156,59 @@ async fn a_wrong_secret_stops_the_client_before_any_arm_call() {
     );
     emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_client_restores_across_regions_and_recovers_files() {
+    let emulator = start(|config| config.time_scale = FAST).await;
+    let backup = backup(&emulator, SECRET);
+    let target = restoreplan::azure::backup::CrossRegionTarget {
+        subscription: ids::subscription(),
+        region: "northeurope".to_owned(),
+    };
+    let dr_group = ids::group("rg-orders-neu");
+    let spec = RestoreSpec {
+        point: ids::point("sql-01", "828949212017092926"),
+        source_vm: ids::vm("sql-01"),
+        mode: RestoreMode::NewVm {
+            vm: restoreplan::azure::id::VirtualMachineId::new(dr_group, "sql-01-neu").expect("vm"),
+            subnet: ids::subnet("rg-net-neu", "vnet-neu", "app"),
+        },
+        region: "northeurope".to_owned(),
+        staging: ids::staging("rg-orders-neu", "stordersneu"),
+        identity: None,
+        disk_encryption_set: None,
+        disk_access: None,
+        zone: None,
+        rehydration: None,
+    };
+    let job_id = backup
+        .trigger_cross_region_restore(&target, &spec)
+        .await
+        .expect("accepted");
+    backup
+        .follow_cross_region_job(&target, &ids::vault(), &job_id, &mut |_| {})
+        .await
+        .expect("completes");
+    let world = emulator.world();
+    let vm = world["inventory"]["virtualMachines"]
+        .as_array()
+        .and_then(|vms| vms.iter().find(|vm| vm["name"] == "sql-01-neu"))
+        .cloned()
+        .expect("the VM in the paired region");
+    assert_eq!(vm["region"], "northeurope");
+
+    let folder = tempfile::tempdir().expect("tempdir");
+    let point = ids::point("sql-01", "819330550323368531");
+    let scripts = backup
+        .provision_file_recovery(
+            &point,
+            &ids::vm("sql-01"),
+            "iqn.2016-04.com.example:host",
+            folder.path(),
+        )
+        .await
+        .expect("provisioned");
+    assert_eq!(scripts.len(), 1);
+    backup.revoke_file_recovery(&point).await.expect("revoked");
+    emulator.shutdown().await;
+}
