@@ -212,3 +212,58 @@ async fn the_client_restores_across_regions_and_recovers_files() {
     backup.revoke_file_recovery(&point).await.expect("revoked");
     emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn under_seeded_faults_the_client_never_gets_a_restore_accepted_twice() {
+    let mut completed = 0;
+    for seed in 1..=4 {
+        let emulator = start(move |config| {
+            config.time_scale = FAST;
+            config.seed = seed;
+            config.faults = restoreplan::emulator::faults::FaultSpec::parse(
+                "429=0.15,500=0.05,503=0.1,reset=0.05",
+            )
+            .expect("spec");
+        })
+        .await;
+        let backup = backup(&emulator, SECRET);
+        let spec = RestoreSpec {
+            point: ids::point("sql-01", "819330550323368531"),
+            source_vm: ids::vm("sql-01"),
+            mode: RestoreMode::Disks {
+                resource_group: ids::group("rg-orders-weu"),
+                luns: None,
+            },
+            region: "westeurope".to_owned(),
+            staging: ids::staging("rg-orders-weu", "stordersweu"),
+            identity: None,
+            disk_encryption_set: None,
+            disk_access: None,
+            zone: None,
+            rehydration: None,
+        };
+        let outcome = match backup.trigger_restore(&spec).await {
+            Ok(job_id) => backup
+                .follow_job(&ids::vault(), &job_id, &mut |_| {})
+                .await
+                .map(|_| ()),
+            Err(error) => Err(error),
+        };
+        let accepted = emulator
+            .recorded()
+            .iter()
+            .filter(|r| r.path.ends_with("/restore") && r.status == 202)
+            .count();
+        assert!(accepted <= 1, "seed {seed}: {accepted} restores accepted");
+        if outcome.is_ok() {
+            completed += 1;
+            assert_eq!(accepted, 1, "seed {seed}");
+            assert_eq!(emulator.world_job_ids().len(), 1, "seed {seed}");
+        }
+        emulator.shutdown().await;
+    }
+    assert!(
+        completed > 0,
+        "the client retries its way through some of these runs"
+    );
+}
