@@ -215,7 +215,7 @@ fn events_json_streams_one_object_per_transition_on_stdout() {
 #[test]
 fn an_interrupted_run_exits_130_and_resumes_where_it_stopped() {
     let state = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_restoreplan"))
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_restoreplan"))
         .arg("apply")
         .arg(fixture("gated.yaml"))
         .args([

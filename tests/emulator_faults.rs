@@ -104,3 +104,23 @@ async fn faults_spare_the_token_endpoint_and_the_world() {
     );
     emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_slow_fault_answers_late_but_answers() {
+    let emulator = start(|config| {
+        config.faults = FaultSpec::parse("slow=1").expect("spec");
+    })
+    .await;
+    let client = client(&emulator);
+    let token = token(&emulator, &client).await;
+    let started = std::time::Instant::now();
+    let response = client
+        .get(storage_config_url(&emulator))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(response.status(), 200);
+    assert!(started.elapsed() >= restoreplan::emulator::SLOW_DELAY);
+    emulator.shutdown().await;
+}

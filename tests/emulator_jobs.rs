@@ -76,7 +76,7 @@ async fn jobs_list_filters_by_operation_status_and_time_and_pages() {
     assert_eq!((all.len(), pages), (3, 2), "page size 2");
     let window = api::TimeWindow {
         start: jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1),
-        end: jiff::Timestamp::now() + jiff::SignedDuration::from_hours(48),
+        end: jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 30),
     };
     let (in_window, _) = arm
         .list_all(&api::jobs_list(&ids::vault(), Some(&window)), None)

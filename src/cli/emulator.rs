@@ -24,7 +24,7 @@ pub struct Args {
     /// Fault probabilities per request, such as `429=0.1,500=0.03,reset=0.02,slow=0.05`.
     #[arg(long, value_name = "SPEC", default_value = "")]
     faults: String,
-    /// Append one JSON line per request (method, path, query, body, status, time) to this file.
+    /// Write one JSON line per request (method, path, query, body, status, time) to this file, replacing it.
     #[arg(long, value_name = "FILE")]
     record: Option<PathBuf>,
     /// The seed of the fault draws.
@@ -59,45 +59,52 @@ pub(super) fn run(args: Args) -> Outcome {
             Ok(handle) => handle,
             Err(diagnostic) => return refuse(&diagnostic),
         };
-        let stop = stop_signal();
+        let stop = StopSignals::install();
         print(&format!(
             "emulator: {}\nca-cert: {}\n",
             handle.base_url,
             handle.ca_path.display()
         ));
-        stop.await;
+        stop.wait().await;
         eprintln!("stopping: letting answers in flight finish");
         handle.shutdown().await;
         Outcome::Success
     })
 }
 
-/// Ctrl-C, or SIGTERM where there is one (a supervisor's stop), so that the
-/// CA file's folder is removed either way. The handlers are installed when
-/// this is called, before the URL is printed: a stop sent as soon as the URL
-/// is read must find them in place, not kill the process.
-fn stop_signal() -> impl std::future::Future<Output = ()> {
+/// Ctrl-C, or SIGTERM where there is one (a supervisor's stop): either stops
+/// the emulator cleanly, so the CA file's folder is removed.
+struct StopSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let terminate = signal(SignalKind::terminate()).ok();
-        let interrupt = signal(SignalKind::interrupt()).ok();
-        async move {
-            match (terminate, interrupt) {
-                (Some(mut terminate), Some(mut interrupt)) => {
-                    tokio::select! {
-                        _ = terminate.recv() => {}
-                        _ = interrupt.recv() => {}
-                    }
-                }
-                _ => {
-                    let _ = tokio::signal::ctrl_c().await;
-                }
-            }
+    unix: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl StopSignals {
+    /// Listens from now on: installed before the URL is printed, a stop sent
+    /// by whoever read the URL is never missed.
+    fn install() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let unix = signal(SignalKind::interrupt())
+                .and_then(|interrupt| Ok((interrupt, signal(SignalKind::terminate())?)))
+                .ok();
+            StopSignals { unix }
         }
+        #[cfg(not(unix))]
+        StopSignals {}
     }
-    #[cfg(not(unix))]
-    async {
+
+    /// Waits for a stop.
+    async fn wait(self) {
+        #[cfg(unix)]
+        if let Some((mut interrupt, mut terminate)) = self.unix {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
         let _ = tokio::signal::ctrl_c().await;
     }
 }
@@ -130,6 +137,7 @@ fn configure(args: &Args) -> Result<Option<EmulatorConfig>, Diagnostic> {
     config.accept_any_client = args.accept_any_client;
     config.fail_jobs = fail_jobs;
     config.ca_out = args.ca_out.clone();
+    config.keep_requests = false;
     Ok(Some(config))
 }
 

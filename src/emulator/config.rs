@@ -28,6 +28,9 @@ pub struct EmulatorConfig {
     pub fail_jobs: Vec<FailJob>,
     /// Where to write the CA certificate; a private temporary folder when absent.
     pub ca_out: Option<PathBuf>,
+    /// Keep every request in memory for [`super::EmulatorHandle::recorded`]
+    /// (in-process use); the CLI, which may run for days, does not.
+    pub keep_requests: bool,
 }
 
 impl EmulatorConfig {
@@ -43,6 +46,7 @@ impl EmulatorConfig {
             accept_any_client: false,
             fail_jobs: Vec::new(),
             ca_out: None,
+            keep_requests: true,
         }
     }
 }

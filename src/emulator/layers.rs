@@ -8,7 +8,7 @@ use super::record::RecordedRequest;
 use super::state::State;
 use super::throttle::{Access, Budget};
 use super::token::TokenCheck;
-use crate::clock::Clock;
+use crate::clock::{Clock, SystemClock};
 use axum::body::Body;
 use axum::extract::{Request, State as Shared};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
@@ -55,7 +55,7 @@ pub async fn identify(request: Request, next: Next) -> Response {
 /// Reads the body (refusing more than [`MAX_BODY_BYTES`] with 413), and
 /// records the request with the status it got.
 pub async fn record(Shared(state): Shared<Arc<State>>, request: Request, next: Next) -> Response {
-    let time = jiff::Timestamp::now().to_string();
+    let time = SystemClock.now().to_string();
     let (parts, body) = request.into_parts();
     let method = parts.method.to_string();
     let path = parts.uri.path().to_owned();
@@ -190,7 +190,7 @@ pub async fn inject_faults(
     match fault {
         None => next.run(request).await,
         Some(Fault::Slow) => {
-            tokio::time::sleep(SLOW_DELAY).await;
+            SystemClock.sleep(SLOW_DELAY).await;
             next.run(request).await
         }
         Some(Fault::Reset) => {

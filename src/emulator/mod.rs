@@ -22,7 +22,7 @@ mod token;
 pub mod world;
 
 pub use config::{EmulatorConfig, FailJob};
-pub use layers::MAX_BODY_BYTES;
+pub use layers::{MAX_BODY_BYTES, SLOW_DELAY};
 pub use record::RecordedRequest;
 
 use crate::diagnostic::{Code, Diagnostic};
@@ -80,18 +80,16 @@ impl Emulator {
                 ca_path.display()
             ))
         })?;
-        let recorder = match &config.record {
-            Some(path) => record::Recorder::to_file(path).map_err(|e| {
+        let recorder = record::Recorder::new(config.record.as_deref(), config.keep_requests)
+            .map_err(|e| {
+                let path = config.record.as_deref().unwrap_or(std::path::Path::new(""));
                 cannot_start(format!(
                     "cannot create the record file `{}`: {e}",
                     path.display()
                 ))
-            })?,
-            None => record::Recorder::default(),
-        };
-        let listener = tokio::net::TcpListener::bind(listen)
-            .await
-            .map_err(|e| cannot_start(format!("cannot listen on {listen}: {e}")))?;
+            })?;
+        let listener =
+            bind(listen).map_err(|e| cannot_start(format!("cannot listen on {listen}: {e}")))?;
         let bound = listener
             .local_addr()
             .map_err(|e| cannot_start(format!("cannot read the bound address: {e}")))?;
@@ -140,6 +138,21 @@ impl EmulatorHandle {
         let _ = self.stop.send(true);
         let _ = self.server.await;
     }
+}
+
+/// How many connections may wait to be accepted: thousands of polling
+/// clients open their connections at once, and the default (1,024) drops
+/// their SYNs until they time out.
+const ACCEPT_BACKLOG: u32 = 4096;
+
+fn bind(listen: std::net::SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if listen.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.bind(listen)?;
+    socket.listen(ACCEPT_BACKLOG)
 }
 
 fn cannot_start(message: impl Into<String>) -> Diagnostic {

@@ -25,19 +25,24 @@ pub struct RecordedRequest {
 }
 
 /// The log: in memory, and in a file when one was asked for.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Recorder {
     requests: Mutex<Vec<RecordedRequest>>,
     file: Option<Mutex<std::fs::File>>,
+    /// Whether to keep requests in memory (in-process use); a long-running
+    /// `restoreplan emulator` writes them to its file only.
+    in_memory: bool,
 }
 
 impl Recorder {
-    /// A recorder that also appends to `path`, created or truncated now.
-    pub fn to_file(path: &std::path::Path) -> std::io::Result<Self> {
-        let file = std::fs::File::create(path)?;
+    /// A recorder keeping requests in memory (when `in_memory`) and
+    /// appending them to `path` (when given, created or truncated now).
+    pub fn new(path: Option<&std::path::Path>, in_memory: bool) -> std::io::Result<Self> {
+        let file = path.map(std::fs::File::create).transpose()?;
         Ok(Recorder {
             requests: Mutex::default(),
-            file: Some(Mutex::new(file)),
+            file: file.map(Mutex::new),
+            in_memory,
         })
     }
 
@@ -52,13 +57,16 @@ impl Recorder {
                 tracing::warn!("cannot append to the request record: {error}");
             }
         }
-        self.requests
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(request);
+        if self.in_memory {
+            self.requests
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(request);
+        }
     }
 
-    /// Every request so far, in the order they were answered.
+    /// Every request so far, in the order they were answered (none when
+    /// the recorder keeps nothing in memory).
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.requests
             .lock()

@@ -5,20 +5,22 @@
 //! `error_codes` and `error_description`, so both shapes follow Entra's.
 
 use super::state::State;
+use crate::clock::{Clock, SystemClock};
 use axum::body::Bytes;
 use axum::extract::{Path, State as Shared};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Who a token was issued to and until when (real time: the client computes
 /// the expiry from `expires_in` on its own wall clock).
 #[derive(Debug, Clone)]
 struct Grant {
-    expires: Instant,
+    expires: Timestamp,
 }
 
 /// The tokens issued so far.
@@ -47,7 +49,10 @@ impl TokenStore {
             rand::random::<u128>()
         );
         let grant = Grant {
-            expires: Instant::now() + lifetime,
+            expires: SystemClock
+                .now()
+                .saturating_add(SignedDuration::try_from(lifetime).unwrap_or(SignedDuration::MAX))
+                .unwrap_or(Timestamp::MAX),
         };
         self.grants
             .lock()
@@ -60,7 +65,7 @@ impl TokenStore {
     pub fn check(&self, token: &str) -> TokenCheck {
         let grants = self.grants.lock().unwrap_or_else(|e| e.into_inner());
         match grants.get(token) {
-            Some(grant) if grant.expires > Instant::now() => TokenCheck::Valid,
+            Some(grant) if grant.expires > SystemClock.now() => TokenCheck::Valid,
             Some(_) => TokenCheck::Expired,
             None => TokenCheck::Unknown,
         }
@@ -171,9 +176,8 @@ fn missing(parameter: &str) -> Response {
 fn entra_error(status: StatusCode, error: &str, code: u32, text: &str) -> Response {
     let trace_id = uuid::Uuid::new_v4().to_string();
     let correlation_id = uuid::Uuid::new_v4().to_string();
-    let timestamp = jiff::Timestamp::now()
-        .round(jiff::Unit::Second)
-        .unwrap_or_else(|_| jiff::Timestamp::now());
+    let now = SystemClock.now();
+    let timestamp = now.round(jiff::Unit::Second).unwrap_or(now);
     let timestamp = timestamp.strftime("%Y-%m-%d %H:%M:%SZ").to_string();
     let description = format!(
         "AADSTS{code}: {text} Trace ID: {trace_id} Correlation ID: {correlation_id} Timestamp: {timestamp}"

@@ -172,14 +172,16 @@ pub fn find<'w>(
     point: Option<&str>,
 ) -> Result<Found<'w>, ArmError> {
     let vault = find_vault(inventory, &item.vault)?;
-    let found = vault
-        .protected_items
-        .iter()
-        .find(|candidate| {
-            crate::model::arm_id_name(&candidate.vm).eq_ignore_ascii_case(item.vm_name())
-                && crate::model::arm_id_segment(&candidate.vm, "resourceGroups")
-                    .is_some_and(|group| group.eq_ignore_ascii_case(item.vm_resource_group()))
-        })
+    // Azure Backup names the item after the VM's group and name; the VM is
+    // in the vault's subscription, so the index finds it without a scan.
+    let vm_id = format!(
+        "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Compute/virtualMachines/{}",
+        item.vault.resource_group.subscription.as_str(),
+        item.vm_resource_group(),
+        item.vm_name()
+    );
+    let found = inventory
+        .protected_item_in(&vault.id, &vm_id)
         .ok_or_else(|| {
             ArmError::not_found(
                 "BMSUserErrorItemNotFound",

@@ -27,6 +27,7 @@ fn not_found(kind: &str, name: &str, group: &str) -> ArmError {
     )
 }
 
+/// The resource group of the path, validated.
 pub(super) fn group_id(call: &Call) -> Result<ResourceGroupId, ArmError> {
     let subscription =
         SubscriptionId::new(call.param("subscriptionId")?).map_err(|e| invalid_id(&e))?;

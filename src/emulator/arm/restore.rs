@@ -177,6 +177,7 @@ pub(super) fn plan_job(
             "The request's sourceResourceId is not the VM of the protected item.",
         ));
     }
+    check_target_ids(vm_request)?;
     let region = vm_request
         .region
         .clone()
@@ -206,6 +207,7 @@ pub(super) fn plan_job(
         target_group: vm_request.target_resource_group_id.as_deref(),
         subnet: vm_request.subnet_id.as_deref(),
         staging_account: vm_request.storage_account_id.as_deref(),
+        disk_luns: vm_request.restore_disk_lun_list.as_deref(),
         now,
     };
     check(&ask, &world.inventory)?;
@@ -220,13 +222,24 @@ pub(super) fn plan_job(
         })
         .filter_map(|d| d.size_gib)
         .sum();
-    let tier = if !cross_region && point.has_valid_tier(TierKind::Snapshot, now) {
-        TierKind::Snapshot
-    } else if point.has_valid_tier(TierKind::Vault, now) {
-        TierKind::Vault
-    } else {
-        TierKind::Archive
-    };
+    // Cross-region and cross-subscription restores read the vault tier only.
+    let vault_subscription = crate::model::arm_id_segment(&found.vault.id, "subscriptions");
+    let other_subscription = vm_request
+        .target_resource_group_id
+        .as_deref()
+        .or(vm_request.target_virtual_machine_id.as_deref())
+        .and_then(|id| crate::model::arm_id_segment(id, "subscriptions"))
+        .is_some_and(|target| {
+            vault_subscription.is_none_or(|own| !own.eq_ignore_ascii_case(target))
+        });
+    let tier =
+        if !cross_region && !other_subscription && point.has_valid_tier(TierKind::Snapshot, now) {
+            TierKind::Snapshot
+        } else if point.has_valid_tier(TierKind::Vault, now) {
+            TierKind::Vault
+        } else {
+            TierKind::Archive
+        };
     let vm_name = found.item.vm_name().to_owned();
     let fail_code = call
         .state
@@ -234,6 +247,7 @@ pub(super) fn plan_job(
         .iter()
         .find(|f| f.vm.eq_ignore_ascii_case(&vm_name))
         .map(|f| f.code.clone());
+    let tasks = plan_restore(kind, disk_gib, tier, rehydration, &call.state.settings);
     Ok(JobRecord {
         id: uuid::Uuid::new_v4().to_string(),
         vault_id: found.vault.id.clone(),
@@ -245,7 +259,8 @@ pub(super) fn plan_job(
             JobOperation::Restore
         },
         started: now,
-        tasks: plan_restore(kind, disk_gib, tier, rehydration, &call.state.settings),
+        ends: JobRecord::end_of(now, &tasks),
+        tasks,
         restore: CompletedRestore {
             kind,
             job_id: String::new(),
@@ -279,4 +294,37 @@ pub fn add_operation(world: &mut World, now: Timestamp, result: OperationResult)
         result,
     });
     id
+}
+
+/// Refuses target ids that are not ARM ids of their type: they name what the
+/// restore creates, so they must be as valid as any id the client sends.
+fn check_target_ids(
+    request: &crate::azure::wire::restore::IaasVmRestoreRequest,
+) -> Result<(), ArmError> {
+    use crate::azure::id::{
+        ResourceGroupId, StorageAccountId, SubnetId, VirtualMachineId, VirtualNetworkId,
+    };
+    fn valid<T: std::str::FromStr<Err = crate::azure::id::IdError>>(
+        field: &str,
+        value: Option<&String>,
+    ) -> Result<(), ArmError> {
+        match value.map(|text| text.parse::<T>()) {
+            Some(Err(error)) => Err(ArmError::bad_request(
+                "UserErrorInvalidTargetResourceId",
+                format!("{field} is not a valid resource id: {}.", error.reason()),
+            )),
+            _ => Ok(()),
+        }
+    }
+    valid::<VirtualMachineId>(
+        "targetVirtualMachineId",
+        request.target_virtual_machine_id.as_ref(),
+    )?;
+    valid::<ResourceGroupId>(
+        "targetResourceGroupId",
+        request.target_resource_group_id.as_ref(),
+    )?;
+    valid::<VirtualNetworkId>("virtualNetworkId", request.virtual_network_id.as_ref())?;
+    valid::<SubnetId>("subnetId", request.subnet_id.as_ref())?;
+    valid::<StorageAccountId>("storageAccountId", request.storage_account_id.as_ref())
 }

@@ -37,6 +37,8 @@ pub struct RestoreAsk<'a> {
     pub subnet: Option<&'a str>,
     /// The staging storage account's ARM id.
     pub staging_account: Option<&'a str>,
+    /// The LUNs of the data disks to restore (`restoreDiskLunList`); all when absent.
+    pub disk_luns: Option<&'a [i32]>,
     /// When it was asked, in simulated time.
     pub now: Timestamp,
 }
@@ -47,6 +49,29 @@ pub fn check(ask: &RestoreAsk<'_>, inventory: &Inventory) -> Result<(), ArmError
     let source = inventory.vm_by_id(&ask.item.vm);
     let vm_name = ask.item.vm_name();
     let point = ask.point;
+
+    if point.soft_deleted {
+        return refuse(
+            "UserErrorRecoveryPointSoftDeleted",
+            format!(
+                "Recovery point '{}' belongs to a soft-deleted backup item. Undelete the item before restoring from it.",
+                point.id
+            ),
+        );
+    }
+    if let Some(luns) = ask.disk_luns
+        && let Some(missing) = luns
+            .iter()
+            .find(|lun| !point.luns().any(|known| i32::from(known) == **lun))
+    {
+        return refuse(
+            "UserErrorInvalidRestoreDiskLunList",
+            format!(
+                "LUN {missing} is not a data disk of recovery point '{}'.",
+                point.id
+            ),
+        );
+    }
 
     // The tier the restore would read from.
     let usable = |kind| point.has_valid_tier(kind, ask.now);
@@ -150,7 +175,7 @@ pub fn check(ask: &RestoreAsk<'_>, inventory: &Inventory) -> Result<(), ArmError
     ) {
         check_staging(ask, inventory)?;
     }
-    check_subscription(ask)
+    check_subscription(ask, usable(TierKind::Vault))
 }
 
 /// The target of a new VM: a free name, a subnet with a free address, quota.
@@ -259,8 +284,10 @@ fn check_staging(ask: &RestoreAsk<'_>, inventory: &Inventory) -> Result<(), ArmE
     Ok(())
 }
 
-/// Restoring into another subscription needs the vault to allow it.
-fn check_subscription(ask: &RestoreAsk<'_>) -> Result<(), ArmError> {
+/// Restoring into another subscription needs the vault to allow it, and a
+/// vault-tier point in the primary region: Azure does not restore snapshots
+/// or secondary-region copies into another subscription.
+fn check_subscription(ask: &RestoreAsk<'_>, vault_tier: bool) -> Result<(), ArmError> {
     let vault_subscription = arm_id_segment(&ask.vault.id, "subscriptions").unwrap_or_default();
     let target = ask.target_group.or(ask.target_vm);
     let Some(target_subscription) = target.and_then(|id| arm_id_segment(id, "subscriptions"))
@@ -275,6 +302,15 @@ fn check_subscription(ask: &RestoreAsk<'_>) -> Result<(), ArmError> {
                 "Vault '{}' does not allow restoring into another subscription (cross-subscription restore is {}).",
                 ask.vault.name(),
                 ask.vault.cross_subscription_restore
+            ),
+        ));
+    }
+    if crosses && (ask.cross_region || !vault_tier) {
+        return Err(ArmError::bad_request(
+            "UserErrorCrossSubscriptionRestoreNotSupported",
+            format!(
+                "Recovery point '{}' cannot be restored into another subscription: cross-subscription restore needs a vault-tier point and is not supported for cross-region restore.",
+                ask.point.id
             ),
         ));
     }

@@ -51,6 +51,7 @@ fn verdict<'a>(
         subnet: Some(sub!(
             "/resourceGroups/rg-net-weu/providers/Microsoft.Network/virtualNetworks/vnet-weu/subnets/app"
         )),
+        disk_luns: None,
         staging_account: Some(sub!(
             "/resourceGroups/rg-orders-weu/providers/Microsoft.Storage/storageAccounts/stordersweu"
         )),
@@ -193,5 +194,49 @@ fn a_new_vm_needs_a_free_name_a_staging_account_in_region_and_quota() {
     assert_eq!(
         verdict(&inventory, "sql-01", LATEST_SQL, |_| {}),
         Err("SubnetIsFull".into())
+    );
+}
+
+#[test]
+fn soft_deleted_points_and_unknown_luns_are_refused() {
+    let mut inventory = estate();
+    assert_eq!(
+        verdict(&inventory, "sql-01", LATEST_SQL, |ask| ask.disk_luns =
+            Some(&[0])),
+        Ok(())
+    );
+    assert_eq!(
+        verdict(&inventory, "sql-01", LATEST_SQL, |ask| ask.disk_luns =
+            Some(&[0, 7])),
+        Err("UserErrorInvalidRestoreDiskLunList".into())
+    );
+    inventory.vaults[0].protected_items[0].recovery_points[0].soft_deleted = true;
+    assert_eq!(
+        verdict(&inventory, "sql-01", LATEST_SQL, |_| {}),
+        Err("UserErrorRecoveryPointSoftDeleted".into())
+    );
+}
+
+#[test]
+fn another_subscription_needs_the_vault_tier_and_the_vaults_consent() {
+    let mut inventory = estate();
+    let other = "/subscriptions/0d0d0d0d-0000-4000-8000-000000000000/resourceGroups/rg-other";
+    let into_other = |ask: &mut RestoreAsk<'_>| {
+        ask.kind = RestoreKind::RestoreDisks;
+        ask.target_group = Some(other);
+    };
+    assert_eq!(
+        verdict(&inventory, "sql-01", LATEST_SQL, into_other),
+        Err("UserErrorCrossSubscriptionRestoreNotSupported".into()),
+        "a snapshot-only point"
+    );
+    assert_eq!(
+        verdict(&inventory, "sql-01", REPLICATED_SQL, into_other),
+        Ok(())
+    );
+    inventory.vaults[0].cross_subscription_restore = CrossSubscriptionRestore::Disabled;
+    assert_eq!(
+        verdict(&inventory, "sql-01", REPLICATED_SQL, into_other),
+        Err("UserErrorCrossSubscriptionRestoreNotAllowed".into())
     );
 }

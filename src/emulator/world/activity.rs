@@ -68,6 +68,8 @@ pub struct JobRecord {
     pub started: Timestamp,
     /// Its tasks.
     pub tasks: Vec<PlannedTask>,
+    /// When it ends if nothing stops it (see [`JobRecord::end_of`]).
+    pub ends: Timestamp,
     /// What it will do to the world.
     pub restore: CompletedRestore,
     /// The error code it is made to fail with (`--fail-job`).
@@ -79,8 +81,13 @@ pub struct JobRecord {
 impl JobRecord {
     /// When the job ends if nothing stops it.
     pub fn planned_end(&self) -> Timestamp {
-        let total: SignedDuration = self.tasks.iter().map(|t| t.duration).sum();
-        self.started.checked_add(total).unwrap_or(Timestamp::MAX)
+        self.ends
+    }
+
+    /// When a job started at `started` with `tasks` ends if nothing stops it.
+    pub fn end_of(started: Timestamp, tasks: &[PlannedTask]) -> Timestamp {
+        let total: SignedDuration = tasks.iter().map(|t| t.duration).sum();
+        started.checked_add(total).unwrap_or(Timestamp::MAX)
     }
 
     /// The job's progress at `now` (complete once it has ended).

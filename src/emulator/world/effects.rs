@@ -289,7 +289,7 @@ impl World {
     /// The next free address of a subnet (Azure keeps the first four and the
     /// last), counted down from the subnet's free addresses.
     pub(super) fn allocate_ip(&mut self, subnet_id: &str) -> Option<String> {
-        let used: Vec<String> = self
+        let used: std::collections::HashSet<Ipv4Addr> = self
             .inventory
             .virtual_machines
             .iter()
@@ -299,7 +299,7 @@ impl World {
                     .as_deref()
                     .is_some_and(|s| s.eq_ignore_ascii_case(subnet_id))
             })
-            .filter_map(|nic| nic.private_ip.clone())
+            .filter_map(|nic| nic.private_ip.as_deref()?.parse().ok())
             .collect();
         let (network_id, subnet_name) = subnet_id.rsplit_once("/subnets/")?;
         let network = self
@@ -320,8 +320,9 @@ impl World {
         let first = u32::from(base) & (u32::MAX << (32 - bits));
         let size = 1u32 << (32 - bits);
         (4..size - 1)
-            .map(|offset| Ipv4Addr::from(first + offset).to_string())
+            .map(|offset| Ipv4Addr::from(first + offset))
             .find(|candidate| !used.contains(candidate))
+            .map(|address| address.to_string())
     }
 }
 
