@@ -204,7 +204,9 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
                 "error: not writing `{}`: the plan has errors, and `apply` must never run it",
                 out.display()
             );
-        } else if let Err(error) = write_atomically(out, &resolved_json(&resolved)) {
+        } else if let Err(error) =
+            crate::exec::run_folder::write_file_whole(out, resolved_json(&resolved).as_bytes())
+        {
             return fail(&format!("cannot write `{}`: {error}", out.display()));
         }
     }
@@ -283,19 +285,4 @@ fn resolved_json(resolved: &crate::check::resolved::Resolved) -> String {
     let mut text = serde_json::to_string_pretty(resolved).unwrap_or_default();
     text.push('\n');
     text
-}
-
-/// Writes through a temporary file in the same folder and renames it over
-/// the target, so a crash never leaves a half-written resolved plan.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let folder = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut temporary = tempfile::NamedTempFile::new_in(folder)?;
-    temporary.write_all(text.as_bytes())?;
-    temporary.as_file().sync_all()?;
-    temporary.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }

@@ -5,7 +5,6 @@
 
 use super::attempt::file_name;
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Who approved a gate.
@@ -27,12 +26,8 @@ pub fn approval_path(run_dir: &Path, node: &str) -> PathBuf {
 /// Leaves an approval of `node` for the run in `run_dir`.
 pub fn approve(run_dir: &Path, node: &str, approval: &Approval) -> std::io::Result<PathBuf> {
     let path = approval_path(run_dir, node);
-    let folder = run_dir.join("approvals");
-    std::fs::create_dir_all(&folder)?;
-    let mut file = tempfile::NamedTempFile::new_in(&folder)?;
-    file.write_all(serde_json::to_string(approval)?.as_bytes())?;
-    file.as_file().sync_all()?;
-    file.persist(&path).map_err(|error| error.error)?;
+    std::fs::create_dir_all(run_dir.join("approvals"))?;
+    super::run_folder::write_file_whole(&path, serde_json::to_string(approval)?.as_bytes())?;
     Ok(path)
 }
 

@@ -121,18 +121,24 @@ impl RunFolder {
     }
 }
 
-/// Writes `text` to `path` whole or not at all (temporary file, then rename).
-pub fn write_whole(path: &Path, text: &str) -> Result<(), Diagnostic> {
+/// Writes `bytes` to `path` whole or not at all: a temporary file beside it,
+/// flushed to disk, then renamed over it.
+pub fn write_file_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
-    let folder = path.parent().unwrap_or(Path::new("."));
-    let mut file =
-        tempfile::NamedTempFile::new_in(folder).map_err(|error| io_problem(path, &error))?;
-    file.write_all(text.as_bytes())
-        .and_then(|()| file.as_file().sync_all())
-        .map_err(|error| io_problem(path, &error))?;
-    file.persist(path)
-        .map_err(|error| io_problem(path, &error.error))?;
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(folder)?;
+    file.write_all(bytes)?;
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|error| error.error)?;
     Ok(())
+}
+
+/// [`write_file_whole`] for a run folder's files, failing as a diagnostic.
+pub fn write_whole(path: &Path, text: &str) -> Result<(), Diagnostic> {
+    write_file_whole(path, text.as_bytes()).map_err(|error| io_problem(path, &error))
 }
 
 #[cfg(test)]
