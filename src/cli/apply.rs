@@ -4,7 +4,8 @@
 //! emulator, journaling every step; `--resume <run-id>` goes on with a run.
 
 use super::plan::{check_files, parse_at};
-use super::{Outcome, fail, report_problem};
+use super::signals::StopSignals;
+use super::{Outcome, fail, refuse, report_problem};
 use crate::azure::auth::{AuthMethod, AuthSettings};
 use crate::azure::backup::{Backup, BackupSettings};
 use crate::azure::cloud::{Cloud, CloudName};
@@ -101,11 +102,6 @@ pub struct Args {
 fn parse_duration(text: &str) -> Result<crate::model::Duration, String> {
     crate::model::Duration::parse(text)
         .ok_or_else(|| format!("`{text}` is not a duration such as `30s`, `5m` or `1h30m`"))
-}
-
-fn refuse(problem: &crate::diagnostic::Diagnostic) -> Outcome {
-    report_problem(problem);
-    Outcome::Failure
 }
 
 /// Asks on a terminal; refuses without one unless `--yes`.
@@ -230,39 +226,17 @@ fn observer(json: bool) -> impl Fn(&Event) + Send + Sync + 'static {
     }
 }
 
-/// Ctrl-C or SIGTERM; installed at once so an early signal is not lost. The
-/// first stops scheduling (the executor records what is in flight); a second
-/// exits at once, which leaves the journal consistent since every event is on
-/// disk before its action.
-fn interrupted() -> impl std::future::Future<Output = ()> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let terminate = signal(SignalKind::terminate()).ok();
-        let interrupt = signal(SignalKind::interrupt()).ok();
-        async move {
-            let (Some(mut terminate), Some(mut interrupt)) = (terminate, interrupt) else {
-                return std::future::pending().await;
-            };
-            tokio::select! {
-                _ = terminate.recv() => {}
-                _ = interrupt.recv() => {}
-            }
-            eprintln!("stopping: no new steps start; press Ctrl-C again to exit at once");
-            tokio::spawn(async move {
-                tokio::select! {
-                    _ = terminate.recv() => {}
-                    _ = interrupt.recv() => {}
-                }
-                eprintln!("exiting at once; the journal holds every step started so far");
-                std::process::exit(Outcome::Interrupted as i32);
-            });
-        }
-    }
-    #[cfg(not(unix))]
-    async {
-        let _ = tokio::signal::ctrl_c().await;
-    }
+/// The first stop signal stops scheduling (the executor records what is in
+/// flight); a second exits at once, which leaves the journal consistent since
+/// every event is on disk before its action.
+async fn interrupted(mut signals: StopSignals) {
+    signals.next().await;
+    eprintln!("stopping: no new steps start; press Ctrl-C again to exit at once");
+    tokio::spawn(async move {
+        signals.next().await;
+        eprintln!("exiting at once; the journal holds every step started so far");
+        std::process::exit(Outcome::Interrupted as i32);
+    });
 }
 
 /// The Azure client: against the embedded emulator (started here), or Azure.
@@ -417,7 +391,7 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
             pre_approved: args.approve.iter().cloned().collect(),
             approver: (current_user(), host_name()),
         };
-        let finished = execute(setup, &state, interrupted()).await;
+        let finished = execute(setup, &state, interrupted(StopSignals::install())).await;
         if let Some(emulator) = emulator {
             emulator.shutdown().await;
         }

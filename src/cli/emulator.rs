@@ -45,7 +45,7 @@ pub(super) fn run(args: Args) -> Outcome {
     let config = match configure(&args) {
         Ok(Some(config)) => config,
         Ok(None) => return Outcome::Problems,
-        Err(diagnostic) => return refuse(&diagnostic),
+        Err(diagnostic) => return super::refuse(&diagnostic),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -57,56 +57,19 @@ pub(super) fn run(args: Args) -> Outcome {
     runtime.block_on(async {
         let handle = match Emulator::start(config).await {
             Ok(handle) => handle,
-            Err(diagnostic) => return refuse(&diagnostic),
+            Err(diagnostic) => return super::refuse(&diagnostic),
         };
-        let stop = StopSignals::install();
+        let mut stop = super::signals::StopSignals::install();
         print(&format!(
             "emulator: {}\nca-cert: {}\n",
             handle.base_url,
             handle.ca_path.display()
         ));
-        stop.wait().await;
+        stop.next().await;
         eprintln!("stopping: letting answers in flight finish");
         handle.shutdown().await;
         Outcome::Success
     })
-}
-
-/// Ctrl-C, or SIGTERM where there is one (a supervisor's stop): either stops
-/// the emulator cleanly, so the CA file's folder is removed.
-struct StopSignals {
-    #[cfg(unix)]
-    unix: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
-}
-
-impl StopSignals {
-    /// Listens from now on: installed before the URL is printed, a stop sent
-    /// by whoever read the URL is never missed.
-    fn install() -> Self {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            let unix = signal(SignalKind::interrupt())
-                .and_then(|interrupt| Ok((interrupt, signal(SignalKind::terminate())?)))
-                .ok();
-            StopSignals { unix }
-        }
-        #[cfg(not(unix))]
-        StopSignals {}
-    }
-
-    /// Waits for a stop.
-    async fn wait(self) {
-        #[cfg(unix)]
-        if let Some((mut interrupt, mut terminate)) = self.unix {
-            tokio::select! {
-                _ = interrupt.recv() => {}
-                _ = terminate.recv() => {}
-            }
-            return;
-        }
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }
 
 /// Checks every option before anything is bound; `Ok(None)` when the
@@ -139,13 +102,4 @@ fn configure(args: &Args) -> Result<Option<EmulatorConfig>, Diagnostic> {
     config.ca_out = args.ca_out.clone();
     config.keep_requests = false;
     Ok(Some(config))
-}
-
-/// Prints a refusal to run (with its code and help) and fails.
-fn refuse(diagnostic: &Diagnostic) -> Outcome {
-    eprintln!("error[{}]: {}", diagnostic.code.id(), diagnostic.message);
-    if let Some(help) = &diagnostic.help {
-        eprintln!("  help: {help}");
-    }
-    Outcome::Failure
 }

@@ -9,6 +9,7 @@ mod graph;
 mod plan;
 mod runs;
 mod schema;
+mod signals;
 mod validate;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -127,6 +128,12 @@ fn report_problem(diagnostic: &crate::diagnostic::Diagnostic) {
     if let Some(help) = &diagnostic.help {
         eprintln!("  help: {}", crate::report::human::printable(help));
     }
+}
+
+/// Reports a problem that stops a command (see [`report_problem`]).
+fn refuse(diagnostic: &crate::diagnostic::Diagnostic) -> Outcome {
+    report_problem(diagnostic);
+    Outcome::Failure
 }
 
 /// Reports that a command could not run.
