@@ -315,7 +315,7 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
     let Some(plan) = checked.validated.plan.clone() else {
         return Outcome::Problems;
     };
-    let unsupported = AzureRestorer::unsupported(&plan, &checked.expanded);
+    let unsupported = AzureRestorer::unsupported(&checked.expanded);
     if !unsupported.is_empty() {
         for (node, why) in &unsupported {
             eprintln!("error: `{node}`: {why}");

@@ -103,7 +103,7 @@ impl AzureRestorer {
 
     /// The nodes this restorer cannot execute yet, each with why: checked
     /// before a run starts, so that a run never stops half-way on them.
-    pub fn unsupported(plan: &Plan, graph: &RestoreGraph) -> Vec<(String, String)> {
+    pub fn unsupported(graph: &RestoreGraph) -> Vec<(String, String)> {
         (0..graph.node_count())
             .filter_map(|i| {
                 let node = graph.node(i);
@@ -120,7 +120,6 @@ impl AzureRestorer {
                     (_, Some(_), None) => "the restore was not expanded against an inventory",
                     _ => return None,
                 };
-                let _ = plan;
                 Some((node.id.clone(), why.to_string()))
             })
             .collect()

@@ -32,6 +32,19 @@ pub enum StepStatus {
     NotRun,
 }
 
+impl StepStatus {
+    /// The status as `report.json` writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepStatus::Succeeded => "succeeded",
+            StepStatus::Failed => "failed",
+            StepStatus::Skipped => "skipped",
+            StepStatus::InFlight => "in-flight",
+            StepStatus::NotRun => "not-run",
+        }
+    }
+}
+
 /// Why a step failed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StepFailureReport {
@@ -260,11 +273,10 @@ impl RunReport {
                 step.recovery_point_age_seconds = Some(age);
                 step.within_rpo = self.rpo_seconds.map(|rpo| age <= rpo as i64);
             }
-            let name = serde_json::to_value(step.status)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
-            *self.counts.entry(name).or_default() += 1;
+            *self
+                .counts
+                .entry(step.status.as_str().to_string())
+                .or_default() += 1;
         }
     }
 
