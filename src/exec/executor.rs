@@ -169,17 +169,13 @@ pub async fn execute<R: Restorer>(
         let Some(resolved) = by_id.get(graph.node(index).id.as_str()) else {
             return;
         };
+        let step = &plan.steps[graph.node(index).step_index];
         let work = NodeWork {
             index,
             resolved: (*resolved).clone(),
-            step: plan.steps[graph.node(index).step_index].clone(),
-            retry: plan.steps[graph.node(index).step_index]
-                .retry
-                .clone()
-                .or_else(|| plan.execution.retry.clone()),
-            timeout: plan.steps[graph.node(index).step_index]
-                .timeout
-                .or(plan.execution.timeout),
+            step: step.clone(),
+            retry: step.retry.clone().or_else(|| plan.execution.retry.clone()),
+            timeout: step.timeout.or(plan.execution.timeout),
             prior,
             attempts_before,
         };
