@@ -90,6 +90,15 @@ fn every_request() -> Vec<Request> {
         api::storage_account_get(&staging()),
         api::deployment_create(&group("rg-app-dr"), "restore-sql-01"),
         api::deployment_get(&group("rg-app-dr"), "restore-sql-01"),
+        api::vaults_list_by_subscription(&subscription),
+        api::protection_policy_get(&vault(), "OrdersPolicy-Enhanced"),
+        api::virtual_networks_list_all(&subscription),
+        api::storage_accounts_list(&subscription),
+        api::resource_groups_list(&subscription),
+        api::resources_list_by_resource_group(&group("rg-app")),
+        api::resource_skus_list(&subscription, "westeurope"),
+        api::subscription_get(&subscription),
+        api::subscription_locations_list(&subscription),
     ]
 }
 
@@ -119,7 +128,7 @@ fn every_built_path_matches_its_spec_operation_with_the_right_api_version() {
         checked_against_spec += 1;
     }
     assert_eq!(
-        checked_against_spec, 31,
+        checked_against_spec, 32,
         "every Azure Backup and CRR builder is checked against the spec"
     );
 }

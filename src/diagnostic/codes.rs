@@ -159,6 +159,14 @@ pub enum Code {
     TemplateMissing,
     /// A template deployment failed.
     DeploymentFailed,
+    /// Part of the estate (a subscription, a vault) could not be read for an inventory.
+    EstateUnreadable,
+    /// A detail of the estate could not be read; the inventory holds the schema's default.
+    EstateDetailMissing,
+    /// The inventory built from Azure does not pass the inventory schema.
+    ExportInvalid,
+    /// The exported inventory could not be written.
+    ExportNotWritten,
 }
 
 /// What the dry run knows of one of its rules: the stable code, the id in
@@ -420,6 +428,18 @@ catalogue! {
     DeploymentFailed => "EX019", "deployment-failed", Error,
         "The deployment of the restored VM's template failed.",
         "Read Azure's code and message; the restored disks remain and can be deployed again.";
+    EstateUnreadable => "EX020", "estate-unreadable", Error,
+        "A subscription or vault of `inventory export` (or `plan --live`) could not be read, so the inventory would be incomplete; nothing is written.",
+        "Check the id and that the signed-in identity has Reader on the subscription and Backup Reader on the vault.";
+    EstateDetailMissing => "EX021", "estate-detail-missing", Warning,
+        "A detail of the estate (a backup policy, a network interface, a VM size, the paired region's recovery points) could not be read; the inventory holds the schema's default for it.",
+        "Grant the identity Reader on the resource the message names, or check the fact by hand before relying on the dry run.";
+    ExportInvalid => "EX022", "export-invalid", Error,
+        "The inventory built from Azure does not pass the inventory schema; Azure answered a value restoreplan does not expect.",
+        "Report the message to the restoreplan maintainers; nothing was written.";
+    ExportNotWritten => "EX023", "export-not-written", Error,
+        "The exported inventory could not be written to its file.",
+        "Check that the folder exists and is writable and the disk is not full.";
     EmulatorNotLoopback => "EX080", "emulator-not-loopback", Error,
         "The emulator listens on loopback addresses only (127.0.0.0/8 or ::1): it accepts any client it is told to and holds no real secrets, so it must not be reachable from the network.",
         "Use `--listen 127.0.0.1:<port>` (port 0 picks a free one), or `[::1]:<port>`.";

@@ -9,12 +9,14 @@
 
 mod backup;
 mod crr;
+mod estate;
 mod resources;
 
 use std::fmt;
 
 pub use backup::*;
 pub use crr::*;
+pub use estate::*;
 pub use resources::*;
 
 /// Azure Backup (Recovery Services backup, "active stamp"): the latest stable version.
@@ -187,4 +189,13 @@ pub const ALL_OPERATIONS: &[&Operation] = &[
     &STORAGE_ACCOUNT_GET,
     &DEPLOYMENT_CREATE,
     &DEPLOYMENT_GET,
+    &VAULTS_LIST_BY_SUBSCRIPTION,
+    &PROTECTION_POLICY_GET,
+    &VIRTUAL_NETWORKS_LIST_ALL,
+    &STORAGE_ACCOUNTS_LIST,
+    &RESOURCE_GROUPS_LIST,
+    &RESOURCES_LIST_BY_RESOURCE_GROUP,
+    &RESOURCE_SKUS_LIST,
+    &SUBSCRIPTION_GET,
+    &SUBSCRIPTION_LOCATIONS_LIST,
 ];

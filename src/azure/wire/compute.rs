@@ -20,9 +20,36 @@ pub struct VirtualMachine {
     /// Managed identities of the VM, kept as sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<VirtualMachineIdentity>,
+    /// The Marketplace purchase plan of a third-party image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<PurchasePlan>,
     /// The VM's properties.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<VirtualMachineProperties>,
+}
+
+/// The Marketplace purchase plan of a VM (`Plan`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PurchasePlan {
+    /// The plan (SKU).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The publisher.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// The offer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+}
+
+/// A reference to another resource by id (`SubResource`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubResource {
+    /// The resource's ARM id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
 }
 
 /// Managed identities of a VM.
@@ -56,6 +83,21 @@ pub struct VirtualMachineProperties {
     /// `Succeeded`, `Creating`…
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provisioning_state: Option<String>,
+    /// Azure Hybrid Benefit (`Windows_Server`…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license_type: Option<String>,
+    /// `Regular`, `Low` or `Spot`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<String>,
+    /// The availability set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability_set: Option<SubResource>,
+    /// The proximity placement group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proximity_placement_group: Option<SubResource>,
+    /// The dedicated host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<SubResource>,
 }
 
 /// The size of a VM.
@@ -111,6 +153,12 @@ pub struct Disk {
     /// Azure Disk Encryption settings (OS disk).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encryption_settings: Option<serde_json::Value>,
+    /// How the disk was made: `FromImage`, `Attach` (a specialized VM), `Empty`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_option: Option<String>,
+    /// Whether Write Accelerator is enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub write_accelerator_enabled: Option<bool>,
 }
 
 /// One compute quota of a region (`Usage`).

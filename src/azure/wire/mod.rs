@@ -7,6 +7,7 @@ pub mod compute;
 pub mod crr;
 pub mod deployment;
 pub mod error;
+pub mod estate;
 pub mod ilr;
 pub mod job;
 pub mod network;

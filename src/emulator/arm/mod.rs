@@ -7,6 +7,7 @@
 mod call;
 mod convert;
 mod deployments;
+mod estate;
 mod file_recovery;
 mod filter;
 mod items;
@@ -180,6 +181,15 @@ fn handler(operation_id: &str) -> Option<Handler> {
         "StorageAccounts_GetProperties" => resources::storage_account,
         "Deployments_CreateOrUpdate" => deployments::create,
         "Deployments_Get" => deployments::get,
+        "Vaults_ListBySubscriptionId" => estate::vaults,
+        "ProtectionPolicies_Get" => estate::protection_policy,
+        "VirtualNetworks_ListAll" => estate::virtual_networks,
+        "StorageAccounts_List" => estate::storage_accounts,
+        "ResourceGroups_List" => estate::resource_groups,
+        "Resources_ListByResourceGroup" => estate::group_resources,
+        "ResourceSkus_List" => estate::resource_skus,
+        "Subscriptions_Get" => estate::subscription_get,
+        "Subscriptions_ListLocations" => estate::locations,
         _ => return None,
     })
 }

@@ -39,27 +39,115 @@ pub fn vault(call: &Call) -> Result<Response, ArmError> {
     let id = call.vault_id()?;
     let world = call.state.world();
     let vault = find_vault(&world.inventory, &id)?;
-    ok(&json!({
+    ok(&wire_vault(vault))
+}
+
+/// A vault as ARM shows it, with the settings a restore depends on.
+pub(super) fn wire_vault(vault: &crate::model::InventoryVault) -> serde_json::Value {
+    let soft_delete = match vault.soft_delete {
+        crate::model::SoftDelete::Enabled => "Enabled",
+        crate::model::SoftDelete::Disabled => "Disabled",
+        // Azure's own spelling.
+        crate::model::SoftDelete::AlwaysOn => "AlwaysON",
+    };
+    json!({
         "id": vault.id,
         "name": vault.name(),
         "type": "Microsoft.RecoveryServices/vaults",
         "location": vault.region,
         "sku": { "name": "RS0", "tier": "Standard" },
-        "properties": { "provisioningState": "Succeeded" }
-    }))
+        "properties": {
+            "provisioningState": "Succeeded",
+            "restoreSettings": {
+                "crossSubscriptionRestoreSettings": {
+                    "crossSubscriptionRestoreState": vault.cross_subscription_restore.as_str()
+                }
+            },
+            "securitySettings": {
+                "softDeleteSettings": { "softDeleteState": soft_delete }
+            }
+        }
+    })
 }
 
-/// A VM as ARM shows it.
-fn wire_vm(vm: &VirtualMachine) -> WireVm {
-    let disk = |d: &crate::model::VmDisk| Disk {
+/// A VM as ARM shows it: every fact of the inventory's VM that ARM's VM
+/// resource carries, in the resource's own shape (`inventory export` reads
+/// them back; see `crate::azure::discover`).
+pub(super) fn wire_vm(vm: &VirtualMachine) -> WireVm {
+    use crate::azure::wire::compute::{PurchasePlan, SubResource, VirtualMachineIdentity};
+    let encryption = &vm.encryption;
+    let disk = |d: &crate::model::VmDisk| {
+        Disk {
         lun: d.lun.map(i32::from),
         name: Some(d.name.clone()),
+        os_type: (d.role == DiskRole::Os)
+            .then(|| vm.os.map(|os| os_type(os).to_owned()))
+            .flatten(),
         disk_size_gb: d.size_gib.and_then(|s| i64::try_from(s).ok()),
-        managed_disk: d
-            .managed
-            .then(|| json!({ "storageAccountType": d.kind.as_str() })),
-        ..Disk::default()
+        managed_disk: d.managed.then(|| {
+            let mut managed = json!({ "storageAccountType": d.kind.as_str() });
+            if let Some(set) = &encryption.disk_encryption_set {
+                managed["diskEncryptionSet"] = json!({ "id": set });
+            }
+            managed
+        }),
+        vhd: d
+            .storage_account
+            .as_deref()
+            .filter(|_| !d.managed)
+            .map(|account| {
+                let account = crate::model::arm_id_name(account);
+                json!({ "uri": format!("https://{account}.blob.core.windows.net/vhds/{}.vhd", d.name) })
+            }),
+        encryption_settings: (d.role == DiskRole::Os && encryption.ade)
+            .then(|| json!({ "enabled": true })),
+        write_accelerator_enabled: d.write_accelerator.then_some(true),
+        create_option: None,
+    }
     };
+    let reference = |id: &Option<String>| id.clone().map(|id| SubResource { id: Some(id) });
+    let image_reference = vm.image.as_ref().and_then(|image| {
+        let group = vm.id.split("/providers/").next().unwrap_or_default();
+        match image.kind {
+            crate::model::ImageKind::Marketplace => Some(json!({
+                "publisher": image.publisher,
+                "offer": image.offer,
+                "sku": image.sku,
+                "version": "latest"
+            })),
+            crate::model::ImageKind::Custom => Some(json!({
+                "id": format!("{group}/providers/Microsoft.Compute/images/{}-image", vm.name)
+            })),
+            crate::model::ImageKind::Gallery => Some(json!({
+                "id": format!("{group}/providers/Microsoft.Compute/galleries/gallery/images/{}/versions/latest", vm.name)
+            })),
+            crate::model::ImageKind::Specialized => None,
+        }
+    });
+    let specialized = vm
+        .image
+        .as_ref()
+        .is_some_and(|image| image.kind == crate::model::ImageKind::Specialized);
+    let os_disk = vm
+        .disks
+        .iter()
+        .find(|d| d.role == DiskRole::Os)
+        .map(|d| Disk {
+            // A VM made from an existing disk has no image: its OS disk was attached.
+            create_option: Some(if specialized { "Attach" } else { "FromImage" }.to_owned()),
+            ..disk(d)
+        });
+    let identity = &vm.identity;
+    let identity_type = match (identity.system_assigned, identity.user_assigned.is_empty()) {
+        (true, true) => Some("SystemAssigned"),
+        (true, false) => Some("SystemAssigned, UserAssigned"),
+        (false, false) => Some("UserAssigned"),
+        (false, true) => None,
+    };
+    let mut security = json!({ "securityType": vm.security_type.as_str() });
+    if encryption.host_encryption {
+        security["encryptionAtHost"] = json!(true);
+    }
     WireVm {
         meta: ResourceMeta {
             id: Some(vm.id.clone()),
@@ -70,14 +158,32 @@ fn wire_vm(vm: &VirtualMachine) -> WireVm {
             ..ResourceMeta::default()
         },
         zones: vm.zone.map(|zone| vec![zone.to_string()]),
-        identity: None,
+        identity: identity_type.map(|kind| VirtualMachineIdentity {
+            kind: Some(kind.to_owned()),
+            user_assigned_identities: (!identity.user_assigned.is_empty()).then(|| {
+                identity
+                    .user_assigned
+                    .iter()
+                    .map(|id| (id.clone(), json!({})))
+                    .collect()
+            }),
+        }),
+        plan: vm
+            .image
+            .as_ref()
+            .and_then(|image| image.plan.as_ref())
+            .map(|plan| PurchasePlan {
+                name: Some(plan.name.clone()),
+                publisher: Some(plan.publisher.clone()),
+                product: Some(plan.product.clone()),
+            }),
         properties: Some(VirtualMachineProperties {
             hardware_profile: Some(HardwareProfile {
                 vm_size: vm.size.clone(),
             }),
             storage_profile: Some(StorageProfile {
-                image_reference: None,
-                os_disk: vm.disks.iter().find(|d| d.role == DiskRole::Os).map(disk),
+                image_reference,
+                os_disk,
                 data_disks: Some(
                     vm.disks
                         .iter()
@@ -86,12 +192,25 @@ fn wire_vm(vm: &VirtualMachine) -> WireVm {
                         .collect(),
                 ),
             }),
-            security_profile: Some(json!({ "securityType": vm.security_type.as_str() })),
+            security_profile: Some(security),
             network_profile: Some(json!({
                 "networkInterfaces": vm.nics.iter().enumerate().map(|(i, nic)| json!({ "id": nic.id, "properties": { "primary": i == 0 } })).collect::<Vec<_>>()
             })),
             provisioning_state: Some("Succeeded".to_owned()),
+            license_type: vm.license_type.clone(),
+            priority: vm.spot.then(|| "Spot".to_owned()),
+            availability_set: reference(&vm.availability_set),
+            proximity_placement_group: reference(&vm.proximity_placement_group),
+            host: reference(&vm.dedicated_host),
         }),
+    }
+}
+
+/// The OS type as ARM spells it.
+fn os_type(os: crate::model::Os) -> &'static str {
+    match os {
+        crate::model::Os::Windows => "Windows",
+        crate::model::Os::Linux => "Linux",
     }
 }
 
@@ -201,7 +320,12 @@ fn find_network<'w>(
 pub fn virtual_network(call: &Call) -> Result<Response, ArmError> {
     let world = call.state.world();
     let (_, network) = find_network(call, &world.inventory)?;
-    ok(&WireVnet {
+    ok(&wire_vnet(&world.inventory, network))
+}
+
+/// A virtual network as ARM shows it, with its subnets.
+pub(super) fn wire_vnet(inventory: &Inventory, network: &VirtualNetwork) -> WireVnet {
+    WireVnet {
         meta: ResourceMeta {
             id: Some(network.id.clone()),
             name: Some(crate::model::arm_id_name(&network.id).to_owned()),
@@ -223,11 +347,11 @@ pub fn virtual_network(call: &Call) -> Result<Response, ArmError> {
                 network
                     .subnets
                     .iter()
-                    .map(|s| wire_subnet(&world.inventory, network, s))
+                    .map(|s| wire_subnet(inventory, network, s))
                     .collect(),
             ),
         }),
-    })
+    }
 }
 
 /// `Subnets_Get`.
@@ -284,9 +408,14 @@ pub fn storage_account(call: &Call) -> Result<Response, ArmError> {
         .inventory
         .storage_account_by_id(&id.to_string())
         .ok_or_else(|| not_found("Microsoft.Storage/storageAccounts", id.name(), group.name()))?;
-    ok(&json!({
+    ok(&wire_storage_account(account))
+}
+
+/// A storage account as ARM shows it.
+pub(super) fn wire_storage_account(account: &crate::model::StorageAccount) -> serde_json::Value {
+    json!({
         "id": account.id,
-        "name": id.name(),
+        "name": crate::model::arm_id_name(&account.id),
         "type": "Microsoft.Storage/storageAccounts",
         "location": account.region,
         "kind": account.kind.as_str(),
@@ -298,5 +427,5 @@ pub fn storage_account(call: &Call) -> Result<Response, ArmError> {
             "isHnsEnabled": account.hierarchical_namespace,
             "networkAcls": { "defaultAction": account.firewall_default_action.as_str() }
         }
-    }))
+    })
 }
