@@ -41,7 +41,7 @@ fn report(run: &Path) -> serde_json::Value {
 fn a_plan_runs_to_its_end_against_the_emulator_and_leaves_its_evidence() {
     let state = tempfile::tempdir().unwrap();
     apply(&fixture("smoke.yaml"), state.path())
-        .arg("--yes")
+        .args(["--yes", "--run-commands"])
         .assert()
         .success()
         .stderr(
@@ -61,6 +61,9 @@ fn a_plan_runs_to_its_end_against_the_emulator_and_leaves_its_evidence() {
         .unwrap();
     assert!(web["jobId"].as_str().is_some_and(|j| !j.is_empty()));
     assert_eq!(web["outputs"]["vmName"], "web-01-dr");
+    // The address the emulator gave the restored VM's NIC, read back through ARM.
+    let address = web["outputs"]["privateIp"].as_str().unwrap();
+    assert!(address.starts_with("10."), "{address}");
     for file in ["journal.jsonl", "resolved.json", "report.md", "report.html"] {
         assert!(run.join(file).is_file(), "{file}");
     }
@@ -273,4 +276,40 @@ fn an_interrupted_run_exits_130_and_resumes_where_it_stopped() {
         1,
         "the restore is not sent again"
     );
+}
+
+#[test]
+fn under_the_emulator_probes_reach_the_emulated_estate_and_commands_are_not_started() {
+    let state = tempfile::tempdir().unwrap();
+    apply(&fixture("probes.yaml"), state.path())
+        .arg("--yes")
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("web-up: succeeded")
+                .and(predicate::str::contains("switch-dns: succeeded"))
+                .and(predicate::str::contains(
+                    "no VM of the emulated estate has the address 10.10.99.250",
+                )),
+        );
+    let run = only_run(state.path());
+    let report = report(&run);
+    let web = report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "web")
+        .unwrap()
+        .clone();
+    let address = web["outputs"]["privateIp"].as_str().unwrap().to_string();
+    // The command was written down with its resolved arguments, not started.
+    let note = std::fs::read_to_string(run.join("steps/switch-dns/attempt-1/command.txt")).unwrap();
+    assert!(note.contains("--run-commands"), "{note}");
+    assert!(
+        note.contains(&format!(
+            r#"["restoreplan-no-such-program","--set","{address}"]"#
+        )),
+        "{note}"
+    );
+    assert!(!run.join("steps/switch-dns/attempt-1/stdout.log").exists());
 }

@@ -86,6 +86,7 @@ fn every_request() -> Vec<Request> {
         api::virtual_machines_list_all(&subscription),
         api::virtual_network_get(&subnet().virtual_network),
         api::subnet_get(&subnet()),
+        api::network_interface_get(&"/subscriptions/3f2c8a1e-6b4d-4e8a-9c1f-2d7e5b9a0c41/resourceGroups/rg-app-dr/providers/Microsoft.Network/networkInterfaces/sql-01-dr-nic".parse().unwrap()),
         api::compute_usages_list(&subscription, "westeurope"),
         api::storage_account_get(&staging()),
         api::deployment_create(&group("rg-app-dr"), "restore-sql-01"),

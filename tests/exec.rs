@@ -12,6 +12,7 @@ use restoreplan::exec::failure::StepFailure;
 use restoreplan::exec::journal::{self, Event, JOURNAL_FILE, JournalWriter};
 use restoreplan::exec::restorer::{Outputs, Restorer, Submission};
 use restoreplan::exec::state::RunState;
+use restoreplan::exec::surroundings::Surroundings;
 use restoreplan::model::Plan;
 use restoreplan::pipeline::{expand_plan, load_inventory, validate_plan};
 use restoreplan::source::SourceFile;
@@ -187,6 +188,7 @@ async fn run_with(
             .map(|s| s.to_string())
             .collect::<BTreeSet<_>>(),
         approver: ("ops".into(), "runner-1".into()),
+        surroundings: Surroundings::Real,
     };
     let finished = execute(setup, state, interrupt)
         .await

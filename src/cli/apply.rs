@@ -21,6 +21,7 @@ use crate::exec::journal::{self, Event, JournalWriter};
 use crate::exec::lock::{Holder, PlanLock, host_name};
 use crate::exec::run_folder::{DEFAULT_STATE_DIR, RunFolder, StateDir, write_whole};
 use crate::exec::state::RunState;
+use crate::exec::surroundings::Surroundings;
 use crate::report::human;
 use crate::report::run::{RunReport, html, markdown};
 use std::io::{BufRead, IsTerminal, Write};
@@ -49,6 +50,10 @@ pub struct Args {
     /// Simulated seconds per real second in the emulator (and for `wait` steps).
     #[arg(long, value_name = "N", default_value_t = 600.0, requires = "emulator")]
     time_scale: f64,
+    /// Under `--emulator`, start the programs of `run` steps for real (by
+    /// default they are not: they act on real systems).
+    #[arg(long, requires = "emulator")]
+    run_commands: bool,
     /// Do not ask for confirmation (automation).
     #[arg(long)]
     yes: bool,
@@ -390,6 +395,13 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
             plan_dir,
             pre_approved: args.approve.iter().cloned().collect(),
             approver: (current_user(), host_name()),
+            surroundings: match &emulator {
+                Some(handle) => Surroundings::Emulated {
+                    lookup: Arc::new(handle.estate_lookup()),
+                    run_commands: args.run_commands,
+                },
+                None => Surroundings::Real,
+            },
         };
         let finished = execute(setup, &state, interrupted(StopSignals::install())).await;
         if let Some(emulator) = emulator {

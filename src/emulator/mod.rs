@@ -122,6 +122,28 @@ impl EmulatorHandle {
         self.state.world().to_json()
     }
 
+    /// Which VM of the world answers at an address or name: the one with
+    /// that name or a network interface with that private address.
+    pub fn estate_lookup(&self) -> impl Fn(&str) -> Option<String> + Send + Sync + 'static {
+        let state = self.state.clone();
+        move |host: &str| {
+            let world = state.world();
+            world
+                .inventory
+                .virtual_machines
+                .iter()
+                .filter(|vm| vm.exists)
+                .find(|vm| {
+                    vm.name.eq_ignore_ascii_case(host)
+                        || vm
+                            .nics
+                            .iter()
+                            .any(|nic| nic.private_ip.as_deref() == Some(host))
+                })
+                .map(|vm| vm.name.clone())
+        }
+    }
+
     /// The ids of the restore jobs so far, oldest first.
     pub fn world_job_ids(&self) -> Vec<String> {
         self.state

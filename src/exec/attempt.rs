@@ -10,6 +10,7 @@ use super::journal::Event;
 use super::restorer::{Outputs, Restorer, Submission};
 use super::state::NodeState;
 use super::steps::{Probe, Program, run_check, run_program};
+use super::surroundings::{Surroundings, simulate_program};
 use crate::check::resolved::ResolvedNode;
 use crate::clock::SharedClock;
 use crate::diagnostic::Code;
@@ -48,6 +49,7 @@ pub(super) struct Context<R> {
     pub pre_approved: bool,
     pub already_approved: bool,
     pub approver: (String, String),
+    pub surroundings: Surroundings,
 }
 
 /// A node id as a file name (`web[web-01]` → `web_web-01_`).
@@ -264,15 +266,25 @@ async fn once<R: Restorer>(
                 .join("steps")
                 .join(file_name(&work.resolved.id))
                 .join(format!("attempt-{attempt}"));
-            run_program(&program, &logs).await.map_err(step)
+            if context.surroundings.runs_commands() {
+                run_program(&program, &logs).await.map_err(step)
+            } else {
+                simulate_program(&program, &logs).map_err(step)
+            }
         }
         StepKind::Check(check) => {
             let probe = Probe::of(check, resolve).map_err(step)?;
             let within = Duration::from_secs(check.within.as_secs());
             let interval = check.interval.map(|d| Duration::from_secs(d.as_secs()));
-            run_check(&probe, within, interval, &context.clock)
-                .await
-                .map_err(step)
+            run_check(
+                &probe,
+                within,
+                interval,
+                &context.clock,
+                &context.surroundings,
+            )
+            .await
+            .map_err(step)
         }
         StepKind::Approve(_) => approve(context, work).await,
         StepKind::Restore(_) => {

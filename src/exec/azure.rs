@@ -45,6 +45,7 @@ struct NodeFacts {
     spec: Option<RestoreSpec>,
     new_vm: Option<VirtualMachineId>,
     target_group: Option<ResourceGroupId>,
+    network: Option<crate::model::Network>,
 }
 
 fn invalid(what: &str, error: impl std::fmt::Display) -> StepFailure {
@@ -162,12 +163,22 @@ impl AzureRestorer {
             .transpose()
             .map_err(|e| invalid("the target resource group", e))?;
         if graph_node.kind != "restore" {
+            // The VM a template deployment creates: the step's `name`, else the source's.
+            let deployed = (graph_node.kind == "deploy-template")
+                .then(|| target_group.clone())
+                .flatten()
+                .map(|group| {
+                    let name = settings.name.as_deref().unwrap_or(&vm.name);
+                    VirtualMachineId::new(group, name).map_err(|e| invalid("the new VM name", e))
+                })
+                .transpose()?;
             return Ok(NodeFacts {
                 vault,
                 source,
                 spec: None,
-                new_vm: None,
+                new_vm: deployed,
                 target_group,
+                network: target.and_then(|t| t.network.clone()),
             });
         }
         let point = node
@@ -253,16 +264,36 @@ impl AzureRestorer {
             spec: Some(spec),
             new_vm,
             target_group,
+            network: target.and_then(|t| t.network.clone()),
         })
     }
 
-    fn outputs(facts: &NodeFacts, job_id: &str) -> Outputs {
+    /// The outputs of a finished node: its job, and the VM it restored or
+    /// created with that VM's private address (a disk restore has no VM yet).
+    async fn outputs(&self, node: &ResolvedNode, facts: &NodeFacts, job_id: &str) -> Outputs {
+        let mut outputs = Outputs::from([("jobId".to_string(), job_id.to_string())]);
+        let disks_only = node.kind == "restore" && node.mode.as_deref() == Some("disks");
         let vm = facts.new_vm.as_ref().unwrap_or(&facts.source);
-        Outputs::from([
-            ("jobId".to_string(), job_id.to_string()),
-            ("vmId".to_string(), vm.to_string()),
-            ("vmName".to_string(), vm.name().to_string()),
-        ])
+        outputs.insert("vmId".to_string(), vm.to_string());
+        outputs.insert("vmName".to_string(), vm.name().to_string());
+        if disks_only {
+            return outputs;
+        }
+        // The restore has happened: a failed read of the address must not
+        // make the node fail (a retry would restore again). A later step
+        // that needs it fails on the missing output and says so.
+        match self.backup.private_ip_of(vm).await {
+            Ok(Some(ip)) => {
+                outputs.insert("privateIp".to_string(), ip);
+            }
+            Ok(None) => tracing::warn!(node = %node.id, "the restored VM has no private address"),
+            Err(error) => tracing::warn!(
+                node = %node.id,
+                error = %error,
+                "the restored VM's private address could not be read"
+            ),
+        }
+        outputs
     }
 
     async fn deploy(
@@ -296,8 +327,25 @@ impl AzureRestorer {
             .chars()
             .take(64)
             .collect::<String>();
+        let mut parameters = serde_json::Map::new();
+        if let Some(vm) = &facts.new_vm {
+            parameters.insert(
+                "VirtualMachineName".to_string(),
+                serde_json::json!({ "value": vm.name() }),
+            );
+        }
+        if let Some(network) = &facts.network {
+            parameters.insert(
+                "VirtualNetwork".to_string(),
+                serde_json::json!({ "value": network.virtual_network }),
+            );
+            parameters.insert(
+                "Subnet".to_string(),
+                serde_json::json!({ "value": network.subnet }),
+            );
+        }
         self.backup
-            .deploy_restored_template(&job, &group, &name, None)
+            .deploy_restored_template(&job, &group, &name, Some(parameters.into()))
             .await
             .map_err(|e| step_failure(&e))?;
         Ok(Submission {
@@ -345,7 +393,7 @@ impl Restorer for AzureRestorer {
                 .await
                 .map_err(|e| step_failure(&e))?;
         }
-        Ok(Self::outputs(&facts, &job_id))
+        Ok(self.outputs(node, &facts, &job_id).await)
     }
 
     async fn find_submitted(

@@ -9,6 +9,7 @@ use super::failure::StepFailure;
 use super::journal::{Event, JournalWriter};
 use super::restorer::{Outputs, Restorer};
 use super::state::{NodeState, RunState};
+use super::surroundings::Surroundings;
 use crate::check::resolved::{Resolved, ResolvedNode};
 use crate::clock::SharedClock;
 use crate::compile::RestoreGraph;
@@ -71,6 +72,8 @@ pub struct Setup<R> {
     pub pre_approved: BTreeSet<String>,
     /// The user and host that approve with `--approve`.
     pub approver: (String, String),
+    /// What `run` and `check` steps reach.
+    pub surroundings: Surroundings,
 }
 
 /// How a run ended.
@@ -189,6 +192,7 @@ pub async fn execute<R: Restorer>(
             pre_approved: setup.pre_approved.contains(&graph.node(index).id),
             already_approved: state.approvals.contains_key(&graph.node(index).id),
             approver: setup.approver.clone(),
+            surroundings: setup.surroundings.clone(),
         };
         tasks.spawn(async move { (index, run_node(work, context).await) });
     };

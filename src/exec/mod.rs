@@ -15,5 +15,6 @@ pub mod restorer;
 pub mod run_folder;
 pub mod state;
 pub mod steps;
+pub mod surroundings;
 
 pub use attempt::{backoff, file_name};

@@ -5,6 +5,7 @@
 
 use super::failure::StepFailure;
 use super::restorer::Outputs;
+use super::surroundings::Surroundings;
 use crate::clock::SharedClock;
 use crate::diagnostic::Code;
 use crate::model::{Check, Run};
@@ -169,6 +170,14 @@ impl Probe {
         }
     }
 
+    /// What the probe reaches: the URL or `host:port`.
+    pub fn target(&self) -> &str {
+        match self {
+            Probe::Http { url, .. } => url,
+            Probe::Tcp { address } => address,
+        }
+    }
+
     /// One try: `Ok` when the endpoint answered as expected, else why not.
     async fn once(&self, client: &reqwest::Client) -> Result<(), String> {
         match self {
@@ -219,6 +228,7 @@ pub async fn run_check(
     within: Duration,
     interval: Option<Duration>,
     clock: &SharedClock,
+    surroundings: &Surroundings,
 ) -> Result<Outputs, StepFailure> {
     let client = reqwest::Client::builder().build().map_err(|error| {
         StepFailure::permanent(Code::CheckInvalid, format!("no HTTP client: {error}"))
@@ -227,7 +237,11 @@ pub async fn run_check(
         clock.now() + jiff::SignedDuration::try_from(within).unwrap_or(jiff::SignedDuration::MAX);
     let interval = interval.unwrap_or(DEFAULT_INTERVAL);
     loop {
-        let last = match probe.once(&client).await {
+        let answer = match surroundings.emulated_probe(probe) {
+            Some(emulated) => emulated.map(drop),
+            None => probe.once(&client).await,
+        };
+        let last = match answer {
             Ok(()) => return Ok(Outputs::new()),
             Err(why) => why,
         };

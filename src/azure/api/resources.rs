@@ -7,8 +7,8 @@ use super::{
     STORAGE_API_VERSION, VAULT_API_VERSION,
 };
 use crate::azure::id::{
-    ArmId, ResourceGroupId, StorageAccountId, SubnetId, SubscriptionId, VaultId, VirtualMachineId,
-    VirtualNetworkId, encode_segment,
+    ArmId, NetworkInterfaceId, ResourceGroupId, StorageAccountId, SubnetId, SubscriptionId,
+    VaultId, VirtualMachineId, VirtualNetworkId, encode_segment,
 };
 
 /// Reads a Recovery Services vault.
@@ -44,6 +44,13 @@ pub const SUBNET_GET: Operation = Operation {
     operation_id: "Subnets_Get",
     method: Method::Get,
     path_template: "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/virtualNetworks/{virtualNetworkName}/subnets/{subnetName}",
+    api_version: NETWORK_API_VERSION,
+};
+/// Reads a network interface (a restored VM's private address).
+pub const NETWORK_INTERFACE_GET: Operation = Operation {
+    operation_id: "NetworkInterfaces_Get",
+    method: Method::Get,
+    path_template: "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/networkInterfaces/{networkInterfaceName}",
     api_version: NETWORK_API_VERSION,
 };
 /// Lists compute quota usages of a region.
@@ -104,6 +111,11 @@ pub fn virtual_network_get(vnet: &VirtualNetworkId) -> Request {
 /// Reads a subnet.
 pub fn subnet_get(subnet: &SubnetId) -> Request {
     Request::new(&SUBNET_GET, subnet.url_path())
+}
+
+/// Reads a network interface.
+pub fn network_interface_get(nic: &NetworkInterfaceId) -> Request {
+    Request::new(&NETWORK_INTERFACE_GET, nic.url_path())
 }
 
 /// Lists the compute quota usages of a region.

@@ -9,6 +9,7 @@ mod ilr;
 mod jobs;
 mod points;
 mod request;
+mod restored;
 mod template;
 
 use std::collections::HashSet;

@@ -13,8 +13,8 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 pub use backup::{ProtectedItemId, RecoveryPointId};
 pub use resources::{
-    DiskEncryptionSetId, ResourceGroupId, StorageAccountId, SubnetId, SubscriptionId,
-    UserAssignedIdentityId, VaultId, VirtualMachineId, VirtualNetworkId,
+    DiskEncryptionSetId, NetworkInterfaceId, ResourceGroupId, StorageAccountId, SubnetId,
+    SubscriptionId, UserAssignedIdentityId, VaultId, VirtualMachineId, VirtualNetworkId,
 };
 
 /// The longest id accepted; ARM ids are far shorter, and a bound keeps hostile input cheap.

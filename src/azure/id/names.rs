@@ -117,6 +117,16 @@ pub const SUBNET: NameRule = NameRule {
     last: alnum_or_underscore,
 };
 
+/// Network interface: 1–80 of letters, digits, `-_.`, starting alphanumeric, ending alphanumeric or `_`.
+pub const NETWORK_INTERFACE: NameRule = NameRule {
+    what: "network interface name",
+    min: 1,
+    max: 80,
+    allowed: alnum_dash_underscore_dot,
+    first: alnum,
+    last: alnum_or_underscore,
+};
+
 /// Storage account: 3–24 lowercase letters and digits.
 pub const STORAGE_ACCOUNT: NameRule = NameRule {
     what: "storage account name",

@@ -175,6 +175,10 @@ group_resource_id!(
     VirtualNetworkId, "Microsoft.Network", "virtualNetworks", names::VIRTUAL_NETWORK
 );
 group_resource_id!(
+    /// A network interface (where a restored VM's private address is read).
+    NetworkInterfaceId, "Microsoft.Network", "networkInterfaces", names::NETWORK_INTERFACE
+);
+group_resource_id!(
     /// A storage account (the staging account of a restore).
     StorageAccountId, "Microsoft.Storage", "storageAccounts", names::STORAGE_ACCOUNT
 );

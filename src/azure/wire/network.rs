@@ -67,3 +67,76 @@ pub struct SubnetProperties {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provisioning_state: Option<String>,
 }
+
+/// A network interface as ARM returns it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkInterface {
+    /// Id, name, type, location, tags, ETag.
+    #[serde(flatten)]
+    pub meta: ResourceMeta,
+    /// The interface's properties.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<NetworkInterfaceProperties>,
+}
+
+/// The properties of a network interface that restoreplan reads.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkInterfaceProperties {
+    /// Its IP configurations; one is primary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_configurations: Option<Vec<IpConfiguration>>,
+    /// `Succeeded`…
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provisioning_state: Option<String>,
+}
+
+impl NetworkInterface {
+    /// The private address of the primary IP configuration (else the first).
+    pub fn primary_private_ip(&self) -> Option<&str> {
+        let configurations = self.properties.as_ref()?.ip_configurations.as_ref()?;
+        let primary = configurations
+            .iter()
+            .find(|c| c.properties.as_ref().and_then(|p| p.primary) == Some(true))
+            .or_else(|| configurations.first())?;
+        primary.properties.as_ref()?.private_ip_address.as_deref()
+    }
+}
+
+/// One IP configuration of a network interface.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IpConfiguration {
+    /// Id and name.
+    #[serde(flatten)]
+    pub meta: ResourceMeta,
+    /// Its properties.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<IpConfigurationProperties>,
+}
+
+/// The properties of an IP configuration that restoreplan reads.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IpConfigurationProperties {
+    /// The private address.
+    #[serde(
+        rename = "privateIPAddress",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub private_ip_address: Option<String>,
+    /// `Static` or `Dynamic`.
+    #[serde(
+        rename = "privateIPAllocationMethod",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub private_ip_allocation_method: Option<String>,
+    /// Whether this is the interface's primary configuration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary: Option<bool>,
+    /// The subnet the address is in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnet: Option<ResourceMeta>,
+}

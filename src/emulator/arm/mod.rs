@@ -177,6 +177,7 @@ fn handler(operation_id: &str) -> Option<Handler> {
         "VirtualMachines_ListAll" => resources::virtual_machines,
         "VirtualNetworks_Get" => resources::virtual_network,
         "Subnets_Get" => resources::subnet,
+        "NetworkInterfaces_Get" => resources::network_interface,
         "Usage_List" => resources::usages,
         "StorageAccounts_GetProperties" => resources::storage_account,
         "Deployments_CreateOrUpdate" => deployments::create,

@@ -4,14 +4,16 @@
 
 use super::call::{Call, find_vault, invalid_id, ok};
 use crate::azure::id::{
-    ResourceGroupId, StorageAccountId, SubnetId, SubscriptionId, VirtualMachineId, VirtualNetworkId,
+    NetworkInterfaceId, ResourceGroupId, StorageAccountId, SubnetId, SubscriptionId,
+    VirtualMachineId, VirtualNetworkId,
 };
 use crate::azure::wire::compute::{
     Disk, HardwareProfile, StorageProfile, Usage, UsageName, VirtualMachine as WireVm,
     VirtualMachineProperties,
 };
 use crate::azure::wire::network::{
-    AddressSpace, Subnet as WireSubnet, SubnetProperties, VirtualNetwork as WireVnet,
+    AddressSpace, IpConfiguration, IpConfigurationProperties, NetworkInterface as WireNic,
+    NetworkInterfaceProperties, Subnet as WireSubnet, SubnetProperties, VirtualNetwork as WireVnet,
     VirtualNetworkProperties,
 };
 use crate::azure::wire::{Page, ResourceMeta};
@@ -363,6 +365,70 @@ pub fn subnet(call: &Call) -> Result<Response, ArmError> {
         ArmError::not_found("NotFound", format!("Subnet '{}' was not found.", id.name()))
     })?;
     ok(&wire_subnet(&world.inventory, network, subnet))
+}
+
+/// `NetworkInterfaces_Get`: the NICs of the estate's VMs (deleted VMs'
+/// NICs are gone with them), with their one IP configuration.
+pub fn network_interface(call: &Call) -> Result<Response, ArmError> {
+    let group = group_id(call)?;
+    let id = NetworkInterfaceId::new(group.clone(), call.param("networkInterfaceName")?)
+        .map_err(|e| invalid_id(&e))?;
+    let wanted = id.to_string();
+    let world = call.state.world();
+    let (vm, nic) = world
+        .inventory
+        .virtual_machines
+        .iter()
+        .filter(|vm| vm.exists)
+        .find_map(|vm| {
+            vm.nics
+                .iter()
+                .find(|nic| nic.id.eq_ignore_ascii_case(&wanted))
+                .map(|nic| (vm, nic))
+        })
+        .ok_or_else(|| {
+            not_found(
+                "Microsoft.Network/networkInterfaces",
+                id.name(),
+                group.name(),
+            )
+        })?;
+    let configuration = IpConfiguration {
+        meta: ResourceMeta {
+            id: Some(format!("{}/ipConfigurations/ipconfig1", nic.id)),
+            name: Some("ipconfig1".to_owned()),
+            ..ResourceMeta::default()
+        },
+        properties: Some(IpConfigurationProperties {
+            private_ip_address: nic.private_ip.clone(),
+            private_ip_allocation_method: Some(
+                if nic.static_private_ip {
+                    "Static"
+                } else {
+                    "Dynamic"
+                }
+                .to_owned(),
+            ),
+            primary: Some(true),
+            subnet: nic.subnet.as_ref().map(|subnet| ResourceMeta {
+                id: Some(subnet.clone()),
+                ..ResourceMeta::default()
+            }),
+        }),
+    };
+    ok(&WireNic {
+        meta: ResourceMeta {
+            id: Some(nic.id.clone()),
+            name: Some(id.name().to_owned()),
+            kind: Some("Microsoft.Network/networkInterfaces".to_owned()),
+            location: Some(vm.region.clone()),
+            ..ResourceMeta::default()
+        },
+        properties: Some(NetworkInterfaceProperties {
+            ip_configurations: Some(vec![configuration]),
+            provisioning_state: Some("Succeeded".to_owned()),
+        }),
+    })
 }
 
 /// `Usage_List`: the region's vCPU quotas.
