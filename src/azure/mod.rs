@@ -7,6 +7,7 @@ pub mod auth;
 pub mod backup;
 pub mod cloud;
 pub mod connect;
+pub mod discover;
 pub mod error;
 pub mod http;
 pub mod id;

@@ -3,9 +3,11 @@
 
 mod apply;
 mod approve;
+mod azure_args;
 mod completions;
 mod emulator;
 mod graph;
+mod inventory;
 mod plan;
 mod runs;
 mod schema;
@@ -35,6 +37,9 @@ enum Command {
     Graph(graph::Args),
     /// Dry-run a plan against an inventory: Azure's restore limitations, recovery points, recovery time.
     Plan(plan::Args),
+    /// Read inventories from Azure.
+    #[command(subcommand)]
+    Inventory(inventory::Command),
     /// Execute a plan: dry-run it, then run its steps through Azure (or `--emulator`), journaled and resumable.
     Apply(apply::Args),
     /// Approve a waiting `approve` gate of a run from another terminal or job.
@@ -98,6 +103,7 @@ pub fn run() -> ExitCode {
         Command::Validate(args) => validate::run(args, style),
         Command::Graph(args) => graph::run(args, style),
         Command::Plan(args) => plan::run(args, style),
+        Command::Inventory(command) => inventory::run(command),
         Command::Apply(args) => apply::run(args, style),
         Command::Approve(args) => approve::run(args),
         Command::Runs(command) => runs::run(command),

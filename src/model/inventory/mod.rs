@@ -117,6 +117,22 @@ struct Index {
 }
 
 impl Inventory {
+    /// An estate with nothing in it, read at `snapshot_time` (discovery fills it).
+    pub fn empty(snapshot_time: Timestamp) -> Inventory {
+        Inventory {
+            snapshot_time,
+            subscriptions: Vec::new(),
+            vaults: Vec::new(),
+            virtual_machines: Vec::new(),
+            virtual_networks: Vec::new(),
+            storage_accounts: Vec::new(),
+            resource_groups: Vec::new(),
+            quotas: Vec::new(),
+            emulator: EmulatorSettings::default(),
+            index: std::sync::OnceLock::new(),
+        }
+    }
+
     /// Reads an inventory from a value that has passed the inventory schema
     /// (and, for located errors, [`Inventory::check_timestamps`]).
     pub fn from_value(value: &Value) -> Result<Inventory, Diagnostic> {

@@ -1,0 +1,114 @@
+//! The flags that say how to reach Azure (or the embedded emulator) for the
+//! commands that only read it, `inventory export` and `plan --live`, and the
+//! one place that turns them into an ARM client. They are `apply`'s flags,
+//! spelled the same.
+
+use super::{Outcome, fail, refuse};
+use crate::azure::auth::{AuthMethod, AuthSettings};
+use crate::azure::backup::{Backup, BackupSettings};
+use crate::azure::cloud::{Cloud, CloudName};
+use crate::azure::connect::{ConnectOptions, connect};
+use crate::azure::secret::SecretText;
+use crate::clock::{SharedClock, SystemClock};
+use crate::emulator::{Emulator, EmulatorConfig, EmulatorHandle};
+use crate::model::Inventory;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The tenant the embedded emulator signs in with (it accepts any client).
+const EMULATOR_TENANT: &str = "00000000-0000-4000-8000-0000000e4c7a";
+
+/// How to reach Azure.
+#[derive(Debug, Clone, clap::Args)]
+pub(super) struct AzureArgs {
+    /// Read the embedded local emulator, seeded from `--inventory`, instead of Azure.
+    #[arg(long)]
+    pub emulator: bool,
+    /// How to sign in to Azure.
+    #[arg(long, value_enum, default_value_t = AuthMethod::Auto)]
+    auth: AuthMethod,
+    /// The Azure cloud.
+    #[arg(long, value_enum, default_value_t = CloudName::Public, conflicts_with = "arm_endpoint")]
+    cloud: CloudName,
+    /// A custom ARM endpoint (another cloud, or a `restoreplan emulator` process); needs `--authority-host`.
+    #[arg(
+        long,
+        value_name = "URL",
+        requires = "authority_host",
+        conflicts_with = "emulator"
+    )]
+    arm_endpoint: Option<String>,
+    /// The Entra authority host that goes with `--arm-endpoint`.
+    #[arg(long, value_name = "URL", requires = "arm_endpoint")]
+    authority_host: Option<String>,
+    /// The audience of ARM tokens at `--arm-endpoint`.
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "https://management.azure.com"
+    )]
+    arm_audience: String,
+    /// An extra CA certificate (PEM) to trust, such as the one a `restoreplan emulator` writes.
+    #[arg(long, value_name = "FILE")]
+    ca_cert: Option<PathBuf>,
+}
+
+/// The Azure Backup client (over the one ARM client): against the embedded
+/// emulator seeded with `seed` (started here; shut it down when done), or Azure.
+pub(super) async fn backup_client(
+    args: &AzureArgs,
+    seed: Option<&Inventory>,
+) -> Result<(Backup, Option<EmulatorHandle>), Outcome> {
+    let (options, emulator) = match (args.emulator, seed) {
+        (true, Some(seed)) => {
+            let mut config = EmulatorConfig::new(seed.clone());
+            config.accept_any_client = true;
+            let handle = Emulator::start(config).await.map_err(|p| refuse(&p))?;
+            let cloud = Cloud::custom(
+                &handle.base_url,
+                &handle.base_url,
+                "https://management.azure.com",
+            )
+            .map_err(|error| fail(&format!("the emulator's endpoints: {error}")))?;
+            let mut options = ConnectOptions::new(cloud, AuthMethod::ClientSecret);
+            options.settings = AuthSettings {
+                tenant_id: Some(EMULATOR_TENANT.to_string()),
+                client_id: Some("restoreplan-discovery".to_string()),
+                client_secret: Some(SecretText::new("emulator-only")),
+                ..AuthSettings::from_env(|_| None)
+            };
+            options.extra_ca_pem = Some(handle.ca_cert_pem.clone().into_bytes());
+            (options, Some(handle))
+        }
+        (true, None) => {
+            return Err(fail(
+                "`--emulator` needs `--inventory FILE` to seed the emulated estate",
+            ));
+        }
+        (false, _) => {
+            let cloud = match (&args.arm_endpoint, &args.authority_host) {
+                (Some(arm), Some(authority)) => {
+                    Cloud::custom(authority, arm, &args.arm_audience)
+                        .map_err(|error| fail(&format!("the custom cloud: {error}")))?
+                }
+                _ => Cloud::named(args.cloud),
+            };
+            let mut options = ConnectOptions::new(cloud, args.auth);
+            if let Some(path) = &args.ca_cert {
+                let pem = std::fs::read(path)
+                    .map_err(|error| fail(&format!("cannot read `{}`: {error}", path.display())))?;
+                options.extra_ca_pem = Some(pem);
+            }
+            (options, None)
+        }
+    };
+    let clock: SharedClock = Arc::new(SystemClock);
+    let (arm, choice) = connect(&options, clock).map_err(|error| refuse(&error.to_diagnostic()))?;
+    if !args.emulator {
+        eprintln!("signing in with {:?}: {}", choice.method, choice.reason);
+    }
+    Ok((
+        Backup::new(Arc::new(arm), BackupSettings::default()),
+        emulator,
+    ))
+}
