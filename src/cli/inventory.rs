@@ -100,6 +100,8 @@ pub(super) fn run(command: Command) -> Outcome {
 
 fn export(args: &ExportArgs) -> Outcome {
     let now = crate::clock::Clock::now(&crate::clock::SystemClock);
+    // Whole seconds read better in the file, and Azure's times have no more.
+    let now = now.round(jiff::Unit::Second).unwrap_or(now);
     let scope = match args.scope.scope(now) {
         Ok(scope) => scope,
         Err(outcome) => return outcome,

@@ -385,10 +385,13 @@ fn recovery_point(
     })
 }
 
+/// A VM disk's LUN, lower-cased name and size.
+type DiskSize = (Option<u8>, String, Option<u64>);
+
 /// Gives each recovery point's disks the size of the VM's current disk of
 /// the same name (or LUN): Azure Backup does not list sizes.
 pub(super) fn size_point_disks(inventory: &mut Inventory) {
-    let sizes: HashMap<String, Vec<(Option<u8>, String, Option<u64>)>> = inventory
+    let sizes: HashMap<String, Vec<DiskSize>> = inventory
         .virtual_machines
         .iter()
         .map(|vm| {

@@ -69,6 +69,21 @@ async fn read_nic(backup: &Backup, nic: &mut Nic, problems: &mut Problems) {
         .and_then(|c| c.properties.as_ref());
     nic.private_ip = read.primary_private_ip().map(str::to_owned);
     nic.subnet = primary.and_then(|p| p.subnet.as_ref()?.id.clone());
+    nic.accelerated_networking = properties
+        .and_then(|p| p.enable_accelerated_networking)
+        .unwrap_or(false);
+    nic.public_ip = configurations
+        .iter()
+        .filter_map(|c| c.properties.as_ref())
+        .any(|p| p.public_ip_address.is_some());
+    nic.load_balancer = configurations
+        .iter()
+        .filter_map(|c| c.properties.as_ref())
+        .any(|p| {
+            p.load_balancer_backend_address_pools
+                .as_ref()
+                .is_some_and(|pools| !pools.is_empty())
+        });
     nic.static_private_ip = primary
         .and_then(|p| p.private_ip_allocation_method.as_deref())
         .is_some_and(|m| m.eq_ignore_ascii_case("Static"));

@@ -90,6 +90,9 @@ pub struct NetworkInterfaceProperties {
     /// `Succeeded`…
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provisioning_state: Option<String>,
+    /// Whether accelerated networking is enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_accelerated_networking: Option<bool>,
 }
 
 impl NetworkInterface {
@@ -139,4 +142,18 @@ pub struct IpConfigurationProperties {
     /// The subnet the address is in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet: Option<ResourceMeta>,
+    /// The public address attached, if any.
+    #[serde(
+        rename = "publicIPAddress",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub public_ip_address: Option<ResourceMeta>,
+    /// The load balancer backend pools the configuration is in.
+    #[serde(
+        rename = "loadBalancerBackendAddressPools",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub load_balancer_backend_address_pools: Option<Vec<ResourceMeta>>,
 }

@@ -93,14 +93,14 @@ pub(super) fn wire_vm(vm: &VirtualMachine) -> WireVm {
             }
             managed
         }),
-        vhd: d
-            .storage_account
-            .as_deref()
-            .filter(|_| !d.managed)
-            .map(|account| {
-                let account = crate::model::arm_id_name(account);
-                json!({ "uri": format!("https://{account}.blob.core.windows.net/vhds/{}.vhd", d.name) })
-            }),
+        // An unmanaged disk is a VHD blob; the inventory may not say in which account.
+        vhd: (!d.managed).then(|| {
+            let account = d
+                .storage_account
+                .as_deref()
+                .map_or("unlisted", crate::model::arm_id_name);
+            json!({ "uri": format!("https://{account}.blob.core.windows.net/vhds/{}.vhd", d.name) })
+        }),
         encryption_settings: (d.role == DiskRole::Os && encryption.ade)
             .then(|| json!({ "enabled": true })),
         write_accelerator_enabled: d.write_accelerator.then_some(true),
@@ -414,6 +414,24 @@ pub fn network_interface(call: &Call) -> Result<Response, ArmError> {
                 id: Some(subnet.clone()),
                 ..ResourceMeta::default()
             }),
+            public_ip_address: nic.public_ip.then(|| ResourceMeta {
+                id: Some(format!(
+                    "{}/providers/Microsoft.Network/publicIPAddresses/{}-pip",
+                    group,
+                    id.name()
+                )),
+                ..ResourceMeta::default()
+            }),
+            load_balancer_backend_address_pools: nic.load_balancer.then(|| {
+                vec![ResourceMeta {
+                    id: Some(format!(
+                        "{}/providers/Microsoft.Network/loadBalancers/lb-{}/backendAddressPools/pool",
+                        group,
+                        id.name()
+                    )),
+                    ..ResourceMeta::default()
+                }]
+            }),
         }),
     };
     ok(&WireNic {
@@ -427,6 +445,7 @@ pub fn network_interface(call: &Call) -> Result<Response, ArmError> {
         properties: Some(NetworkInterfaceProperties {
             ip_configurations: Some(vec![configuration]),
             provisioning_state: Some("Succeeded".to_owned()),
+            enable_accelerated_networking: Some(nic.accelerated_networking),
         }),
     })
 }
