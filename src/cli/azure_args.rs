@@ -53,9 +53,46 @@ pub(super) struct AzureArgs {
     ca_cert: Option<PathBuf>,
 }
 
+/// A connection to Azure (or the embedded emulator) with the runtime it
+/// lives on, for commands that are otherwise synchronous.
+pub(super) struct Session {
+    runtime: tokio::runtime::Runtime,
+    /// Azure Backup over the one ARM client.
+    pub backup: Backup,
+    emulator: Option<EmulatorHandle>,
+}
+
+impl Session {
+    /// Starts the runtime (and the emulator, seeded with `seed`, under `--emulator`) and connects.
+    pub(super) fn open(args: &AzureArgs, seed: Option<&Inventory>) -> Result<Session, Outcome> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|error| fail(&format!("cannot start the async runtime: {error}")))?;
+        let (backup, emulator) = runtime.block_on(backup_client(args, seed))?;
+        Ok(Session {
+            runtime,
+            backup,
+            emulator,
+        })
+    }
+
+    /// Runs `work` to its end on the session's runtime.
+    pub(super) fn block_on<F: std::future::Future>(&self, work: F) -> F::Output {
+        self.runtime.block_on(work)
+    }
+
+    /// Stops the emulator, if one was started.
+    pub(super) fn close(self) {
+        if let Some(emulator) = self.emulator {
+            self.runtime.block_on(emulator.shutdown());
+        }
+    }
+}
+
 /// The Azure Backup client (over the one ARM client): against the embedded
 /// emulator seeded with `seed` (started here; shut it down when done), or Azure.
-pub(super) async fn backup_client(
+async fn backup_client(
     args: &AzureArgs,
     seed: Option<&Inventory>,
 ) -> Result<(Backup, Option<EmulatorHandle>), Outcome> {

@@ -4,7 +4,7 @@
 //! writes it whole. YAML unless the file name ends in `.json`; stdout
 //! without `-o`. Nothing is written when part of the estate could not be read.
 
-use super::azure_args::{AzureArgs, backup_client};
+use super::azure_args::{AzureArgs, Session};
 use super::{Outcome, fail, print, read_inventory, report_problem};
 use crate::azure::discover::{Discovery, Progress, Scope, discover};
 use crate::azure::id::{SubscriptionId, VaultId};
@@ -26,11 +26,7 @@ pub(super) enum Command {
 #[derive(Debug, Clone, clap::Args)]
 pub(super) struct ScopeArgs {
     /// A subscription to read (repeatable).
-    #[arg(
-        long = "subscription",
-        value_name = "ID",
-        required_unless_present = "vaults"
-    )]
+    #[arg(long = "subscription", value_name = "ID")]
     subscriptions: Vec<String>,
     /// Read only this vault's backups (repeatable; its subscription is read too).
     #[arg(long = "vault", value_name = "ID")]
@@ -46,8 +42,18 @@ fn parse_since(text: &str) -> Result<crate::model::Duration, String> {
 }
 
 impl ScopeArgs {
-    /// The scope as of `now`; an id that is not one is refused.
+    /// Whether any subscription or vault was named.
+    pub(super) fn is_empty(&self) -> bool {
+        self.subscriptions.is_empty() && self.vaults.is_empty()
+    }
+
+    /// The scope as of `now`; an id that is not one is refused, and so is no id at all.
     pub(super) fn scope(&self, now: jiff::Timestamp) -> Result<Scope, Outcome> {
+        if self.is_empty() {
+            return Err(fail(
+                "name what to read: `--subscription <id>` or `--vault <id>` (each repeatable)",
+            ));
+        }
         let invalid = |id: &str, why: &dyn std::fmt::Display| {
             super::refuse(
                 &Diagnostic::new(Code::InvalidResourceId, format!("`{id}`: {why}"))
@@ -112,10 +118,12 @@ fn export(args: &ExportArgs) -> Outcome {
         Some(Ok(None)) => return Outcome::Problems,
         Some(Err(message)) => return fail(&message),
     };
-    let discovery = match discover_blocking(&args.azure, seed.as_ref(), &scope) {
-        Ok(discovery) => discovery,
+    let session = match Session::open(&args.azure, seed.as_ref()) {
+        Ok(session) => session,
         Err(outcome) => return outcome,
     };
+    let discovery = discover_with_progress(&session, &scope);
+    session.close();
     for problem in &discovery.problems {
         report_problem(problem);
     }
@@ -170,27 +178,12 @@ fn export(args: &ExportArgs) -> Outcome {
     Outcome::Success
 }
 
-/// Runs discovery on its own runtime, with a progress bar on a terminal
-/// (plain lines otherwise), and shuts the embedded emulator down after.
-pub(super) fn discover_blocking(
-    azure: &AzureArgs,
-    seed: Option<&Inventory>,
-    scope: &Scope,
-) -> Result<Discovery, Outcome> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|error| fail(&format!("cannot start the async runtime: {error}")))?;
-    runtime.block_on(async {
-        let (backup, emulator) = backup_client(azure, seed).await?;
-        let progress = progress();
-        let discovery = discover(&backup, scope, progress.as_ref()).await;
-        progress.finish();
-        if let Some(emulator) = emulator {
-            emulator.shutdown().await;
-        }
-        Ok(discovery)
-    })
+/// Runs discovery with a progress bar on a terminal (plain lines otherwise).
+pub(super) fn discover_with_progress(session: &Session, scope: &Scope) -> Discovery {
+    let progress = progress();
+    let discovery = session.block_on(discover(&session.backup, scope, progress.as_ref()));
+    progress.finish();
+    discovery
 }
 
 /// The inventory as text: YAML (which the loader reads back), or JSON.

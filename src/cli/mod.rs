@@ -8,6 +8,7 @@ mod completions;
 mod emulator;
 mod graph;
 mod inventory;
+mod live;
 mod plan;
 mod runs;
 mod schema;

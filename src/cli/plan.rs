@@ -33,6 +33,8 @@ pub struct Args {
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     strict: bool,
+    #[command(flatten)]
+    live: super::live::LiveArgs,
 }
 
 /// Output formats of `plan`.
@@ -180,16 +182,42 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
         Ok(at) => at,
         Err(outcome) => return outcome,
     };
-    let checked = match check_files(
+    let live = match args.live.read(args.inventory.as_deref()) {
+        Ok(live) => live,
+        Err(outcome) => return outcome,
+    };
+    let inventory_path = live
+        .as_ref()
+        .map(super::live::LiveInventory::path)
+        .or_else(|| args.inventory.clone());
+    let checked = check_files(
         &args.plan,
-        args.inventory.as_deref(),
+        inventory_path.as_deref(),
         at,
         Some(args.format),
         style,
-    ) {
+    );
+    let mut checked = match checked {
         Ok(checked) => checked,
-        Err(outcome) => return outcome,
+        Err(outcome) => {
+            if let Some(live) = live {
+                live.close();
+            }
+            return outcome;
+        }
     };
+    if let Some(live) = live {
+        if args.live.validate_with_azure() {
+            let mut findings = checked.report.diagnostics.clone();
+            findings.extend(super::live::azure_findings(&live, &checked));
+            checked.report = FileDiagnostics::new(
+                checked.report.source.clone(),
+                checked.validated.document.as_ref(),
+                findings,
+            );
+        }
+        live.close();
+    }
     let Checked {
         validated,
         inventory,

@@ -14,7 +14,7 @@ use crate::azure::id::{
     SubnetId, VaultId, VirtualMachineId,
 };
 use crate::azure::wire::job::{Job, JobStatus};
-use crate::azure::wire::restore::RehydrationPriority;
+use crate::azure::wire::restore::{RehydrationPriority, RestoreRequest};
 use crate::check::resolved::ResolvedNode;
 use crate::compile::RestoreGraph;
 use crate::diagnostic::Code;
@@ -124,6 +124,19 @@ impl AzureRestorer {
                 Some((node.id.clone(), why.to_string()))
             })
             .collect()
+    }
+
+    /// The vault, recovery point and Azure restore request of a restore
+    /// node, as `apply` would send them (what `plan --validate-with-azure`
+    /// asks Azure's `ValidateOperation` about); `None` for a node that sends no restore.
+    pub fn restore_request(
+        &self,
+        node: &ResolvedNode,
+    ) -> Result<Option<(VaultId, RecoveryPointId, RestoreRequest)>, StepFailure> {
+        let facts = self.facts(node)?;
+        Ok(facts
+            .spec
+            .map(|spec| (facts.vault, spec.point.clone(), spec.request())))
     }
 
     fn facts(&self, node: &ResolvedNode) -> Result<NodeFacts, StepFailure> {
