@@ -201,7 +201,11 @@ pub(super) fn render(inventory: &Inventory, json: bool) -> Result<String, Diagno
         text.push('\n');
         return Ok(text);
     }
-    let yaml = serde_saphyr::to_string(&document).map_err(|e| not_renderable(&e))?;
+    // Ids on one line each: a folded scalar would split them in diffs.
+    let mut options = serde_saphyr::SerializerOptions::default();
+    options.prefer_block_scalars = false;
+    let yaml =
+        serde_saphyr::to_string_with_options(&document, options).map_err(|e| not_renderable(&e))?;
     Ok(format!(
         "# yaml-language-server: $schema=https://restoreplan.dev/schemas/inventory.schema.json\n# Written by `restoreplan inventory export` from Azure Resource Manager.\n{yaml}"
     ))
