@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::compute::os;
 use super::estate::{from_azure, typed};
-use super::{Problems, Progress, Scope};
+use super::{Problems, Progress, Scope, in_parallel};
 use crate::azure::api::{self, TimeWindow};
 use crate::azure::backup::Backup;
 use crate::azure::id::{ProtectedItemId, SubscriptionId, VaultId};
@@ -134,7 +134,7 @@ async fn vault(
             }
         };
     let mut policies: HashMap<String, Option<PolicyFacts>> = HashMap::new();
-    let mut protected_items = Vec::new();
+    let mut wanted = Vec::new();
     for item in items {
         let Some(WireItem::ComputeVm(properties)) = &item.properties else {
             continue;
@@ -155,6 +155,7 @@ async fn vault(
             continue;
         };
         let policy = properties.policy_name.clone();
+        // A vault has a few policies and many items: each policy is read once.
         let facts = match &policy {
             Some(name) => match policies.get(name) {
                 Some(facts) => *facts,
@@ -166,62 +167,29 @@ async fn vault(
             },
             None => None,
         };
-        let points: Vec<RecoveryPointResource> =
-            match backup.recovery_points(&item_id, Some(window)).await {
-                Ok(points) => points,
-                Err(error) => {
-                    problems.missing(&format!("the recovery points of {item_id}"), &error);
-                    continue;
-                }
-            };
-        let replicated: HashSet<String> = if cross_region_restore {
-            match backup
-                .secondary_recovery_points(&item_id, Some(window))
-                .await
-            {
-                Ok(points) => points.into_iter().filter_map(|p| p.meta.name).collect(),
-                Err(error) => {
-                    problems.detail(
-                        &format!("the paired region's recovery points of {item_id}"),
-                        &error,
-                    );
-                    HashSet::new()
-                }
-            }
-        } else {
-            HashSet::new()
-        };
-        let instant_days = facts.and_then(|(_, days)| days);
-        let mut recovery_points = Vec::new();
-        for resource in &points {
-            let Some(WirePoint::IaasVm(point)) = &resource.properties else {
-                continue;
-            };
-            if let Some(found) = point.os_type.as_deref().and_then(os) {
-                os_by_vm.entry(vm.to_ascii_lowercase()).or_insert(found);
-            }
-            let Some(name) = resource.meta.name.clone() else {
-                continue;
-            };
-            if let Some(read) =
-                recovery_point(&name, point, instant_days, replicated.contains(&name))
-            {
-                recovery_points.push(read);
-            }
-        }
-        recovery_points.sort_by_key(|p| std::cmp::Reverse(p.time));
-        protected_items.push(ProtectedItem {
+        wanted.push(ItemAsk {
             name: item
                 .meta
                 .name
                 .clone()
                 .unwrap_or_else(|| item_id.item_name()),
+            id: item_id,
             vm,
             policy,
-            policy_type: facts.map(|(kind, _)| kind.as_str().to_owned()),
-            instant_restore_retention_days: instant_days,
-            recovery_points,
+            facts,
         });
+    }
+    let read = in_parallel(wanted, |ask| {
+        item(backup.clone(), ask, *window, cross_region_restore)
+    })
+    .await;
+    let mut protected_items = Vec::new();
+    for (found, os, found_problems) in read {
+        problems.0.extend(found_problems);
+        if let (Some(found), Some(os)) = (&found, os) {
+            os_by_vm.entry(found.vm.to_ascii_lowercase()).or_insert(os);
+        }
+        protected_items.extend(found);
     }
     let settings = properties.restore_settings.as_ref();
     Some(InventoryVault {
@@ -256,6 +224,80 @@ async fn vault(
         .unwrap_or_default(),
         protected_items,
     })
+}
+
+/// A protected item to read the points of.
+struct ItemAsk {
+    name: String,
+    id: ProtectedItemId,
+    vm: String,
+    policy: Option<String>,
+    facts: Option<PolicyFacts>,
+}
+
+/// One item with its recovery points in the window (marked when the paired
+/// region has them), the OS its points record, and what could not be read.
+async fn item(
+    backup: Backup,
+    ask: ItemAsk,
+    window: TimeWindow,
+    cross_region_restore: bool,
+) -> (
+    Option<ProtectedItem>,
+    Option<Os>,
+    Vec<crate::diagnostic::Diagnostic>,
+) {
+    let mut problems = Problems::default();
+    let points: Vec<RecoveryPointResource> =
+        match backup.recovery_points(&ask.id, Some(&window)).await {
+            Ok(points) => points,
+            Err(error) => {
+                problems.missing(&format!("the recovery points of {}", ask.id), &error);
+                return (None, None, problems.0);
+            }
+        };
+    let replicated: HashSet<String> = if cross_region_restore {
+        match backup
+            .secondary_recovery_points(&ask.id, Some(&window))
+            .await
+        {
+            Ok(points) => points.into_iter().filter_map(|p| p.meta.name).collect(),
+            Err(error) => {
+                problems.detail(
+                    &format!("the paired region's recovery points of {}", ask.id),
+                    &error,
+                );
+                HashSet::new()
+            }
+        }
+    } else {
+        HashSet::new()
+    };
+    let instant_days = ask.facts.and_then(|(_, days)| days);
+    let mut found_os = None;
+    let mut recovery_points = Vec::new();
+    for resource in &points {
+        let Some(WirePoint::IaasVm(point)) = &resource.properties else {
+            continue;
+        };
+        found_os = found_os.or_else(|| point.os_type.as_deref().and_then(os));
+        let Some(name) = resource.meta.name.clone() else {
+            continue;
+        };
+        if let Some(read) = recovery_point(&name, point, instant_days, replicated.contains(&name)) {
+            recovery_points.push(read);
+        }
+    }
+    recovery_points.sort_by_key(|p| std::cmp::Reverse(p.time));
+    let item = ProtectedItem {
+        name: ask.name,
+        vm: ask.vm,
+        policy: ask.policy,
+        policy_type: ask.facts.map(|(kind, _)| kind.as_str().to_owned()),
+        instant_restore_retention_days: instant_days,
+        recovery_points,
+    };
+    (Some(item), found_os, problems.0)
 }
 
 /// The policy's type and snapshot days; `None` (and a warning) when it cannot be read.

@@ -5,9 +5,9 @@
 
 use std::collections::HashMap;
 
-use super::Problems;
 use super::Progress;
 use super::estate::{SizeFacts, account_of_vhd, from_azure};
+use super::{Problems, in_parallel};
 use crate::azure::api;
 use crate::azure::backup::Backup;
 use crate::azure::id::NetworkInterfaceId;
@@ -28,14 +28,24 @@ pub(super) async fn machines(
     progress: &dyn Progress,
 ) -> Vec<VirtualMachine> {
     progress.expect(u64::try_from(wire.len()).unwrap_or(u64::MAX));
-    let mut machines = Vec::with_capacity(wire.len());
-    for vm in &wire {
-        let Some(mut machine) = machine(vm, sizes, accounts) else {
-            continue;
-        };
-        for nic in &mut machine.nics {
-            read_nic(backup, nic, problems).await;
+    let built: Vec<VirtualMachine> = wire
+        .iter()
+        .filter_map(|vm| machine(vm, sizes, accounts))
+        .collect();
+    let read = in_parallel(built, |mut machine| {
+        let backup = backup.clone();
+        async move {
+            let mut problems = Problems::default();
+            for nic in &mut machine.nics {
+                read_nic(&backup, nic, &mut problems).await;
+            }
+            (machine, problems.0)
         }
+    })
+    .await;
+    let mut machines = Vec::with_capacity(read.len());
+    for (machine, found) in read {
+        problems.0.extend(found);
         progress.done(&format!("VM {}", machine.name));
         machines.push(machine);
     }

@@ -321,3 +321,20 @@ pub(super) fn account_of_vhd(accounts: &[StorageAccount], uri: &str) -> Option<S
         .find(|a| arm_id_name(&a.id).eq_ignore_ascii_case(name))
         .map(|a| a.id.clone())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::usable_addresses;
+
+    #[test]
+    fn a_subnet_gives_its_addresses_less_the_five_azure_keeps() {
+        assert_eq!(usable_addresses("10.10.1.0/24"), Some(251));
+        assert_eq!(usable_addresses("10.10.250.0/26"), Some(59));
+        assert_eq!(usable_addresses("10.0.0.0/29"), Some(3));
+        // Smaller than Azure allows: nothing left, not an underflow.
+        assert_eq!(usable_addresses("10.0.0.0/30"), Some(0));
+        assert_eq!(usable_addresses("10.0.0.0/33"), None);
+        assert_eq!(usable_addresses("fd00::/64"), None);
+        assert_eq!(usable_addresses("not a prefix"), None);
+    }
+}

@@ -94,6 +94,46 @@ impl Discovery {
     }
 }
 
+/// How many reads discovery keeps in flight: enough to hide ARM's latency,
+/// few enough that the client's per-subscription budget sets the pace.
+const PARALLEL_READS: usize = 8;
+
+/// Runs `read` on every item with at most [`PARALLEL_READS`] in flight;
+/// the results come back in the items' order.
+async fn in_parallel<T, R, F, Fut>(items: Vec<T>, read: F) -> Vec<R>
+where
+    F: Fn(T) -> Fut,
+    Fut: std::future::Future<Output = R> + Send + 'static,
+    R: Send + 'static,
+{
+    let mut results: Vec<Option<R>> = Vec::new();
+    results.resize_with(items.len(), || None);
+    let mut running = tokio::task::JoinSet::new();
+    let mut keep = |joined: Result<(usize, R), tokio::task::JoinError>| match joined {
+        Ok((index, result)) => {
+            if let Some(slot) = results.get_mut(index) {
+                *slot = Some(result);
+            }
+        }
+        // A read that panicked is a bug; it goes on here rather than vanish.
+        Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+        Err(_) => {}
+    };
+    for (index, item) in items.into_iter().enumerate() {
+        if running.len() >= PARALLEL_READS
+            && let Some(joined) = running.join_next().await
+        {
+            keep(joined);
+        }
+        let future = read(item);
+        running.spawn(async move { (index, future.await) });
+    }
+    while let Some(joined) = running.join_next().await {
+        keep(joined);
+    }
+    results.into_iter().flatten().collect()
+}
+
 /// Collects what could not be read.
 #[derive(Debug, Default)]
 struct Problems(Vec<Diagnostic>);
@@ -168,5 +208,33 @@ pub async fn discover(backup: &Backup, scope: &Scope, progress: &dyn Progress) -
     Discovery {
         inventory,
         problems: problems.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PARALLEL_READS, in_parallel};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test]
+    async fn parallel_reads_keep_the_items_order_and_their_bound() {
+        let (running, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let items: Vec<u64> = (0..40).collect();
+        let results = in_parallel(items, |n| {
+            let (running, most) = (running.clone(), most.clone());
+            async move {
+                let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                // Later items finish first, so order comes from the indexes.
+                tokio::time::sleep(std::time::Duration::from_millis(40 - n)).await;
+                running.fetch_sub(1, Ordering::SeqCst);
+                n * 2
+            }
+        })
+        .await;
+        assert_eq!(results, (0..40).map(|n| n * 2).collect::<Vec<_>>());
+        let most = most.load(Ordering::SeqCst);
+        assert!(most <= PARALLEL_READS && most > 1, "{most} at once");
     }
 }
