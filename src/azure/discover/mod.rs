@@ -20,6 +20,7 @@
 mod backup;
 mod compute;
 mod estate;
+mod points;
 
 use std::collections::BTreeSet;
 
@@ -203,7 +204,7 @@ pub async fn discover(backup: &Backup, scope: &Scope, progress: &dyn Progress) -
         os_by_vm.extend(vaults.os_by_vm);
     }
     compute::add_deleted_machines(&mut inventory, &os_by_vm, &sizes);
-    backup::size_point_disks(&mut inventory);
+    points::size_point_disks(&mut inventory);
     inventory.reindex();
     Discovery {
         inventory,

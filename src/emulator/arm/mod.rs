@@ -12,6 +12,7 @@ mod file_recovery;
 mod filter;
 mod items;
 mod jobs;
+mod machines;
 mod operations;
 mod resources;
 mod restore;
