@@ -3,7 +3,7 @@
 //! executes it through the Azure client against Azure or the embedded
 //! emulator, journaling every step; `--resume <run-id>` goes on with a run.
 
-use super::plan::{check_files, parse_at};
+use super::plan::{DryRunAt, check_files, parse_at};
 use super::signals::StopSignals;
 use super::{Outcome, fail, refuse, report_problem};
 use crate::azure::auth::{AuthMethod, AuthSettings};
@@ -41,7 +41,8 @@ pub struct Args {
     /// The inventory; default: the plan's own `inventory:`.
     #[arg(long, value_name = "FILE")]
     inventory: Option<String>,
-    /// Dry-run as of this RFC 3339 time (recovery point age); default now.
+    /// Dry-run as of this RFC 3339 time (recovery point age); default now, or
+    /// with `--emulator` the time the inventory was taken (where the emulated clock starts).
     #[arg(long, value_name = "TIME")]
     at: Option<String>,
     /// Run against the embedded local emulator, seeded from the inventory, instead of Azure.
@@ -203,12 +204,10 @@ fn observer(json: bool) -> impl Fn(&Event) + Send + Sync + 'static {
                 format!("{node}: attempt {attempt}")
             }
             Event::StepStarted { node, .. } => format!("{node}: started"),
-            Event::StepSubmitted { node, job_id, .. } => {
-                format!(
-                    "{node}: submitted (job {})",
-                    job_id.as_deref().unwrap_or("?")
-                )
-            }
+            Event::StepSubmitted { node, job_id, .. } => match job_id {
+                Some(job) => format!("{node}: submitted (job {job})"),
+                None => format!("{node}: submitted"),
+            },
             Event::StepSucceeded { node, .. } => format!("{node}: succeeded"),
             Event::StepFailed {
                 node,
@@ -248,11 +247,13 @@ async fn interrupted(mut signals: StopSignals) {
 async fn backup_client(
     args: &Args,
     inventory: &crate::model::Inventory,
+    start: jiff::Timestamp,
 ) -> Result<(Backup, Option<EmulatorHandle>), Outcome> {
     let mut settings = BackupSettings::default();
     let (options, emulator) = if args.emulator {
         let mut config = EmulatorConfig::new(inventory.clone());
         config.time_scale = args.time_scale;
+        config.start = Some(start);
         config.accept_any_client = true;
         let handle = Emulator::start(config).await.map_err(|p| refuse(&p))?;
         let cloud = Cloud::custom(
@@ -304,9 +305,14 @@ fn refused_by_dry_run() -> Outcome {
 }
 
 pub(super) fn run(args: Args, style: human::Style) -> Outcome {
-    let at = match parse_at(args.at.as_deref()) {
-        Ok(at) => at,
-        Err(outcome) => return outcome,
+    // The emulator replays the estate as the inventory saw it, so a drill
+    // against it gives the same answer whenever it is run.
+    let at = match (&args.at, args.emulator) {
+        (None, true) => DryRunAt::InventorySnapshot,
+        (at, _) => match parse_at(at.as_deref()) {
+            Ok(at) => DryRunAt::Time(at),
+            Err(outcome) => return outcome,
+        },
     };
     let checked = match check_files(&args.plan, args.inventory.as_deref(), at, None, style) {
         Ok(checked) => checked,
@@ -371,15 +377,17 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
         .unwrap_or(Path::new(""))
         .to_path_buf();
     let finished = runtime.block_on(async {
-        let (backup, emulator) = backup_client(&args, &inventory).await?;
+        let (backup, emulator) = backup_client(&args, &inventory, resolved.at).await?;
         let restorer = Arc::new(AzureRestorer::new(
             backup,
             plan.clone(),
             graph.clone(),
             inventory.clone(),
+            &resolved,
+            (&folder.id, &folder.path),
         ));
         let clock: SharedClock = if args.emulator {
-            Arc::new(ScaledClock::new(args.time_scale))
+            Arc::new(ScaledClock::starting_at(resolved.at, args.time_scale))
         } else {
             Arc::new(SystemClock)
         };
@@ -387,7 +395,7 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
             plan: plan.clone(),
             graph: graph.clone(),
             resolved: resolved.clone(),
-            restorer,
+            restorer: restorer.clone(),
             run_id: folder.id.clone(),
             clock,
             recorder: Arc::new(Recorder::new(writer, observer(args.events.is_some()))),
@@ -404,7 +412,25 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
             },
         };
         let finished = execute(setup, &state, interrupted(StopSignals::install())).await;
+        if let Ok(finished) = &finished
+            && finished.outcome != RunOutcome::Interrupted
+        {
+            for (node, revoked) in restorer.unmount_all(&resolved, &finished.nodes).await {
+                match revoked {
+                    Ok(()) => eprintln!("{node}: file recovery session revoked"),
+                    Err(failure) => eprintln!(
+                        "warning: {node}: the file recovery session could not be revoked; revoke it in the portal [{}] {}",
+                        failure.code, failure.message
+                    ),
+                }
+            }
+        }
         if let Some(emulator) = emulator {
+            // The emulated estate after the drill: evidence of what it changed.
+            let world = serde_json::to_string_pretty(&emulator.world()).unwrap_or_default();
+            if let Err(problem) = write_whole(&folder.file("emulator-world.json"), &world) {
+                report_problem(&problem);
+            }
             emulator.shutdown().await;
         }
         finished.map_err(|problem| refuse(&problem))

@@ -157,7 +157,7 @@ pub async fn execute<R: Restorer>(
         match state.node(id) {
             NodeState::Succeeded { outputs: known } => {
                 dispatcher.already_succeeded(index);
-                lock(&outputs).insert(id.clone(), known.clone());
+                publish(&mut lock(&outputs), id, &known);
                 results.insert(id.clone(), NodeResult::Succeeded(known));
             }
             NodeState::Submitted { attempt, .. } | NodeState::Started { attempt, .. } => {
@@ -246,7 +246,7 @@ pub async fn execute<R: Restorer>(
                     node: id.clone(),
                     outputs: done.clone(),
                 })?;
-                lock(&outputs).insert(id.clone(), done.clone());
+                publish(&mut lock(&outputs), &id, &done);
                 results.insert(id, NodeResult::Succeeded(done));
                 dispatcher.finish(index, Ending::Succeeded);
             }
@@ -292,6 +292,21 @@ pub(super) enum NodeError {
     Step(StepFailure),
     /// The journal could not be written: the run must stop.
     Journal(Diagnostic),
+}
+
+/// Makes a node's outputs available to `${{ steps.… }}` references. The
+/// phases of an expanded restore (`analytics#deploy-template`) also publish
+/// under their step's id, later phases over earlier ones (they run in that
+/// order, and resume replays them in it), so `steps.analytics.outputs.vmId`
+/// names the VM the template created, not the source of the disks.
+fn publish(outputs: &mut BTreeMap<String, Outputs>, node: &str, done: &Outputs) {
+    outputs.insert(node.to_string(), done.clone());
+    if let Some((step, _phase)) = node.split_once('#') {
+        outputs
+            .entry(step.to_string())
+            .or_default()
+            .extend(done.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
 }
 
 pub(super) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -7,6 +7,7 @@
 mod call;
 mod convert;
 mod deployments;
+mod extensions;
 mod file_recovery;
 mod filter;
 mod items;
@@ -174,6 +175,7 @@ fn handler(operation_id: &str) -> Option<Handler> {
         "Vaults_Get" => resources::vault,
         "VirtualMachines_Get" => resources::virtual_machine,
         "VirtualMachines_ListAll" => resources::virtual_machines,
+        "VirtualMachineExtensions_CreateOrUpdate" => extensions::create,
         "VirtualNetworks_Get" => resources::virtual_network,
         "Subnets_Get" => resources::subnet,
         "NetworkInterfaces_Get" => resources::network_interface,
