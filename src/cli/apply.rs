@@ -4,9 +4,11 @@
 //! emulator, journaling every step; `--resume <run-id>` goes on with a run.
 
 use super::plan::{DryRunAt, check_files, parse_at};
+use super::progress::Progress;
 use super::signals::StopSignals;
 use super::{Outcome, fail, refuse, report_problem};
 use crate::azure::auth::{AuthMethod, AuthSettings};
+use crate::azure::backup::JobProgress;
 use crate::azure::backup::{Backup, BackupSettings};
 use crate::azure::cloud::{Cloud, CloudName};
 use crate::azure::connect::{ConnectOptions, connect};
@@ -188,48 +190,6 @@ fn open_run(
     Ok((folder, state, writer, reviewed))
 }
 
-/// One line per transition on stderr, or JSON lines on stdout with `--events json`.
-fn observer(json: bool) -> impl Fn(&Event) + Send + Sync + 'static {
-    move |event: &Event| {
-        if json {
-            if let Ok(line) = serde_json::to_string(event) {
-                let mut out = std::io::stdout().lock();
-                let _ = writeln!(out, "{line}");
-            }
-            return;
-        }
-        let line = match event {
-            Event::RunStarted { run_id, plan, .. } => format!("run {run_id}: applying `{plan}`"),
-            Event::StepStarted { node, attempt, .. } if *attempt > 1 => {
-                format!("{node}: attempt {attempt}")
-            }
-            Event::StepStarted { node, .. } => format!("{node}: started"),
-            Event::StepSubmitted { node, job_id, .. } => match job_id {
-                Some(job) => format!("{node}: submitted (job {job})"),
-                None => format!("{node}: submitted"),
-            },
-            Event::StepSucceeded { node, .. } => format!("{node}: succeeded"),
-            Event::StepFailed {
-                node,
-                code,
-                message,
-                ..
-            } => {
-                format!("{node}: failed [{code}] {}", human::printable(message))
-            }
-            Event::StepSkipped { node, reason, .. } => format!("{node}: skipped ({reason})"),
-            Event::ApprovalGiven {
-                node, user, host, ..
-            } => format!("{node}: approved by {user}@{host}"),
-            Event::RunInterrupted { in_flight, .. } => {
-                format!("interrupted with {} step(s) in flight", in_flight.len())
-            }
-            Event::RunFinished { outcome, .. } => format!("run {outcome}"),
-        };
-        eprintln!("{line}");
-    }
-}
-
 /// The first stop signal stops scheduling (the executor records what is in
 /// flight); a second exits at once, which leaves the journal consistent since
 /// every event is on disk before its action.
@@ -378,6 +338,7 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
         .to_path_buf();
     let finished = runtime.block_on(async {
         let (backup, emulator) = backup_client(&args, &inventory, resolved.at).await?;
+        let progress = Arc::new(Progress::choose(args.events.is_some(), &resolved));
         let restorer = Arc::new(AzureRestorer::new(
             backup,
             plan.clone(),
@@ -385,7 +346,10 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
             inventory.clone(),
             &resolved,
             (&folder.id, &folder.path),
-        ));
+        ).with_progress({
+            let progress = progress.clone();
+            Arc::new(move |node: &str, job: &JobProgress| progress.job(node, job))
+        }));
         let clock: SharedClock = if args.emulator {
             Arc::new(ScaledClock::starting_at(resolved.at, args.time_scale))
         } else {
@@ -398,7 +362,10 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
             restorer: restorer.clone(),
             run_id: folder.id.clone(),
             clock,
-            recorder: Arc::new(Recorder::new(writer, observer(args.events.is_some()))),
+            recorder: Arc::new(Recorder::new(writer, {
+                let progress = progress.clone();
+                move |event: &Event| progress.event(event)
+            })),
             run_dir: folder.path.clone(),
             plan_dir,
             pre_approved: args.approve.iter().cloned().collect(),
@@ -412,6 +379,7 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
             },
         };
         let finished = execute(setup, &state, interrupted(StopSignals::install())).await;
+        progress.finish();
         if let Ok(finished) = &finished
             && finished.outcome != RunOutcome::Interrupted
         {

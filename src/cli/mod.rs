@@ -7,6 +7,7 @@ mod completions;
 mod emulator;
 mod graph;
 mod plan;
+mod progress;
 mod runs;
 mod schema;
 mod signals;

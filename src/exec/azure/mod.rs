@@ -46,7 +46,12 @@ pub struct AzureRestorer {
     run_id: String,
     /// The recovery point pinned for each restore node, by node id.
     pinned: HashMap<String, String>,
+    /// Told where each followed job is (live progress).
+    progress: Option<ProgressSink>,
 }
+
+/// Receives the progress of a node's Azure job.
+pub type ProgressSink = Arc<dyn Fn(&str, &crate::azure::backup::JobProgress) + Send + Sync>;
 
 /// Everything one restore node needs, resolved from the plan.
 struct NodeFacts {
@@ -125,7 +130,14 @@ impl AzureRestorer {
             run_id: run.0.to_owned(),
             run_dir: run.1.to_owned(),
             pinned,
+            progress: None,
         }
+    }
+
+    /// Reports the progress of every job it follows to `sink`.
+    pub fn with_progress(mut self, sink: ProgressSink) -> Self {
+        self.progress = Some(sink);
+        self
     }
 
     /// The nodes this restorer cannot execute yet, each with why: checked
@@ -466,16 +478,20 @@ impl Restorer for AzureRestorer {
         }
         let job_id = submission.job_id.clone().unwrap_or_default();
         if node.kind != "deploy-template" {
-            let mut quiet = |_: &crate::azure::backup::JobProgress| {};
+            let mut report = |job: &crate::azure::backup::JobProgress| {
+                if let Some(sink) = &self.progress {
+                    sink(&node.id, job);
+                }
+            };
             match &facts.cross_region {
                 Some(target) => {
                     self.backup
-                        .follow_cross_region_job(target, &facts.vault, &job_id, &mut quiet)
+                        .follow_cross_region_job(target, &facts.vault, &job_id, &mut report)
                         .await
                 }
                 None => {
                     self.backup
-                        .follow_job(&facts.vault, &job_id, &mut quiet)
+                        .follow_job(&facts.vault, &job_id, &mut report)
                         .await
                 }
             }
