@@ -313,3 +313,15 @@ fn under_the_emulator_probes_reach_the_emulated_estate_and_commands_are_not_star
     );
     assert!(!run.join("steps/switch-dns/attempt-1/stdout.log").exists());
 }
+
+#[test]
+fn an_approval_gate_nobody_answers_fails_after_the_approval_timeout() {
+    let state = tempfile::tempdir().unwrap();
+    apply(&fixture("gated.yaml"), state.path())
+        .args(["--yes", "--approval-timeout", "30m"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("[EX118] not approved within 30m"));
+    let report = report(&only_run(state.path()));
+    assert_eq!(report["outcome"], "failed");
+}

@@ -18,12 +18,14 @@ use crate::clock::{Clock, ScaledClock, SharedClock, SystemClock};
 use crate::emulator::{Emulator, EmulatorConfig, EmulatorHandle};
 use crate::exec::approval::current_user;
 use crate::exec::azure::AzureRestorer;
+use crate::exec::executor::Asker;
 use crate::exec::executor::{Outcome as RunOutcome, Recorder, Setup, execute};
 use crate::exec::journal::{self, Event, JournalWriter};
 use crate::exec::lock::{Holder, PlanLock, host_name};
 use crate::exec::run_folder::{DEFAULT_STATE_DIR, RunFolder, StateDir, write_whole};
 use crate::exec::state::RunState;
 use crate::exec::surroundings::Surroundings;
+use crate::model::Approve;
 use crate::report::human;
 use crate::report::run::{RunReport, html, markdown};
 use std::io::{BufRead, IsTerminal, Write};
@@ -102,6 +104,9 @@ pub struct Args {
     /// An extra CA certificate (PEM) to trust, such as the one a `restoreplan emulator` writes.
     #[arg(long, value_name = "FILE")]
     ca_cert: Option<PathBuf>,
+    /// How long an `approve` gate waits before it fails (default: as long as the step's `timeout`).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    approval_timeout: Option<crate::model::Duration>,
     /// How often a running Azure job is read.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
     job_poll_interval: crate::model::Duration,
@@ -188,6 +193,31 @@ fn open_run(
     }
     let writer = JournalWriter::resume(&folder.journal(), &replay).map_err(|p| refuse(&p))?;
     Ok((folder, state, writer, reviewed))
+}
+
+/// On a terminal (and not streaming JSON), approval gates ask at the prompt
+/// as well as waiting for `restoreplan approve` from elsewhere.
+fn ask_at_the_terminal(args: &Args, progress: &Arc<Progress>) -> Option<Asker> {
+    if args.events.is_some() || !std::io::stdin().is_terminal() {
+        return None;
+    }
+    let progress = progress.clone();
+    Some(Arc::new(move |node: &str, gate: &Approve| {
+        let approvers = if gate.approvers.is_empty() {
+            String::new()
+        } else {
+            format!(" (approvers: {})", gate.approvers.join(", "))
+        };
+        progress.say(&format!(
+            "approval needed: `{node}`{approvers}\n  {}\n  approve here with y, or from elsewhere with `restoreplan approve`; y/N?",
+            human::printable(gate.message.trim())
+        ));
+        let mut answer = String::new();
+        if std::io::stdin().lock().read_line(&mut answer).is_err() {
+            return false;
+        }
+        matches!(answer.trim(), "y" | "Y" | "yes")
+    }))
 }
 
 /// The first stop signal stops scheduling (the executor records what is in
@@ -370,6 +400,10 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
             plan_dir,
             pre_approved: args.approve.iter().cloned().collect(),
             approver: (current_user(), host_name()),
+            ask: ask_at_the_terminal(&args, &progress),
+            approval_timeout: args
+                .approval_timeout
+                .map(|limit| Duration::from_secs(limit.as_secs())),
             surroundings: match &emulator {
                 Some(handle) => Surroundings::Emulated {
                     lookup: Arc::new(handle.estate_lookup()),

@@ -64,6 +64,16 @@ impl Progress {
         }
     }
 
+    /// Prints a message for the operator (above the bars when they are live).
+    pub fn say(&self, text: &str) {
+        match self {
+            Progress::Live(live) => {
+                let _ = lock(live).bars.println(text);
+            }
+            Progress::Json | Progress::Lines => eprintln!("{text}"),
+        }
+    }
+
     /// Removes the bars, leaving the lines printed above them.
     pub fn finish(&self) {
         if let Progress::Live(live) = self {

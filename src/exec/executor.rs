@@ -74,7 +74,15 @@ pub struct Setup<R> {
     pub approver: (String, String),
     /// What `run` and `check` steps reach.
     pub surroundings: Surroundings,
+    /// Asks the operator at a terminal to approve a gate, if there is one.
+    pub ask: Option<Asker>,
+    /// How long an approval gate waits before it fails.
+    pub approval_timeout: Option<std::time::Duration>,
 }
+
+/// Puts an `approve` gate's question to the operator and blocks until they
+/// answer: `true` approves. Called on a thread of its own.
+pub type Asker = Arc<dyn Fn(&str, &crate::model::Approve) -> bool + Send + Sync>;
 
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,6 +201,8 @@ pub async fn execute<R: Restorer>(
             already_approved: state.approvals.contains_key(&graph.node(index).id),
             approver: setup.approver.clone(),
             surroundings: setup.surroundings.clone(),
+            ask: setup.ask.clone(),
+            approval_timeout: setup.approval_timeout,
         };
         tasks.spawn(async move { (index, run_node(work, context).await) });
     };
