@@ -33,8 +33,28 @@ fn only_run(state: &Path) -> PathBuf {
     runs[0].clone()
 }
 
+/// The run's `report.json`, checked against its documented shape
+/// (`schemas/run-report.schema.json`) on every read.
 fn report(run: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(run.join("report.json")).unwrap()).unwrap()
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("report.json")).unwrap()).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/run-report.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "report.json does not match its schema: {errors:#?}");
+    report
 }
 
 #[test]
