@@ -33,8 +33,31 @@ fn only_run(state: &Path) -> PathBuf {
     runs[0].clone()
 }
 
+/// The run's `report.json`, checked against its documented shape
+/// (`schemas/run-report.schema.json`) on every read.
 fn report(run: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(run.join("report.json")).unwrap()).unwrap()
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("report.json")).unwrap()).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/run-report.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "report.json does not match its schema: {errors:#?}"
+    );
+    report
 }
 
 #[test]
@@ -312,4 +335,16 @@ fn under_the_emulator_probes_reach_the_emulated_estate_and_commands_are_not_star
         "{note}"
     );
     assert!(!run.join("steps/switch-dns/attempt-1/stdout.log").exists());
+}
+
+#[test]
+fn an_approval_gate_nobody_answers_fails_after_the_approval_timeout() {
+    let state = tempfile::tempdir().unwrap();
+    apply(&fixture("gated.yaml"), state.path())
+        .args(["--yes", "--approval-timeout", "30m"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("[EX118] not approved within 30m"));
+    let report = report(&only_run(state.path()));
+    assert_eq!(report["outcome"], "failed");
 }

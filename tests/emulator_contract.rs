@@ -233,7 +233,7 @@ async fn responses_validate_against_the_spec_and_requests_match_its_operations()
     assert_response(&specs, SpecFile::Crr, "JobResource", &crr_job);
     let crr_jobs = arm
         .send(
-            &api::crr_jobs_list(&subscription, "northeurope"),
+            &api::crr_jobs_list(&subscription, "northeurope", None, None),
             Some(&json!({ "resourceId": vault.to_string() })),
         )
         .await;

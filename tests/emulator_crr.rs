@@ -169,7 +169,7 @@ async fn a_cross_region_restore_creates_the_vm_in_the_paired_region() {
     let list_request = json!({ "resourceId": ids::vault().to_string() });
     let (crr_jobs, _) = arm
         .list_all(
-            &api::crr_jobs_list(&subscription, "northeurope"),
+            &api::crr_jobs_list(&subscription, "northeurope", None, None),
             Some(&list_request),
         )
         .await;

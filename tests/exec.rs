@@ -7,7 +7,7 @@ use restoreplan::check::dry_run;
 use restoreplan::check::resolved::{Resolved, ResolvedNode, fingerprint, resolve_plan};
 use restoreplan::clock::{ManualClock, SharedClock};
 use restoreplan::compile::RestoreGraph;
-use restoreplan::exec::executor::{Finished, NodeResult, Outcome, Recorder, Setup, execute};
+use restoreplan::exec::executor::{Asker, Finished, NodeResult, Outcome, Recorder, Setup, execute};
 use restoreplan::exec::failure::StepFailure;
 use restoreplan::exec::journal::{self, Event, JOURNAL_FILE, JournalWriter};
 use restoreplan::exec::restorer::{Outputs, Restorer, Submission};
@@ -159,6 +159,19 @@ async fn run_with(
     pre_approved: &[&str],
     interrupt: impl Future<Output = ()>,
 ) -> Run {
+    run_asking(text, restorer, dir, state, pre_approved, None, interrupt).await
+}
+
+/// [`run_with`], with an operator who answers approval prompts.
+async fn run_asking(
+    text: &str,
+    restorer: Arc<Scripted>,
+    dir: &Path,
+    state: &RunState,
+    pre_approved: &[&str],
+    ask: Option<Asker>,
+    interrupt: impl Future<Output = ()>,
+) -> Run {
     let (plan, graph, resolved) = resolved(text);
     let journal_path = dir.join(JOURNAL_FILE);
     let writer = if journal_path.exists() {
@@ -189,6 +202,8 @@ async fn run_with(
             .collect::<BTreeSet<_>>(),
         approver: ("ops".into(), "runner-1".into()),
         surroundings: Surroundings::Real,
+        ask,
+        approval_timeout: None,
     };
     let finished = execute(setup, state, interrupt)
         .await
@@ -712,4 +727,59 @@ async fn a_gate_proceeds_after_restoreplan_approve_from_another_process() {
         .stderr(predicates::str::contains(
             "error[EX116]: there is no run `../etc`",
         ));
+}
+
+#[tokio::test]
+async fn a_gate_asks_at_the_terminal_and_a_no_fails_it() {
+    let text = plan_text(
+        "{ onFailure: continue }",
+        r#"  - id: yes-gate
+    approve: { message: Go ahead?, approvers: [ops] }
+  - id: no-gate
+    approve: Really?
+"#,
+    );
+    let asked = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let ask: Asker = {
+        let asked = asked.clone();
+        Arc::new(move |node: &str, gate: &restoreplan::model::Approve| {
+            asked
+                .lock()
+                .unwrap()
+                .push((node.to_string(), gate.message.clone()));
+            node == "yes-gate"
+        })
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let run = run_asking(
+        &text,
+        Arc::default(),
+        dir.path(),
+        &RunState::default(),
+        &[],
+        Some(ask),
+        never(),
+    )
+    .await;
+    let mut asked = asked.lock().unwrap().clone();
+    asked.sort();
+    assert_eq!(
+        asked,
+        [
+            ("no-gate".to_string(), "Really?".to_string()),
+            ("yes-gate".to_string(), "Go ahead?".to_string())
+        ]
+    );
+    assert!(matches!(
+        run.finished.nodes["yes-gate"],
+        NodeResult::Succeeded(_)
+    ));
+    assert!(matches!(
+        &run.finished.nodes["no-gate"],
+        NodeResult::Failed(failure) if failure.code == "EX119"
+    ));
+    assert!(run.events.iter().any(|e| matches!(
+        e,
+        Event::ApprovalGiven { node, user, .. } if node == "yes-gate" && user == "ops"
+    )));
 }

@@ -69,6 +69,17 @@ pub static RTO_AT_RISK: RuleInfo = RuleInfo {
     link: "https://learn.microsoft.com/azure/backup/backup-azure-arm-restore-vms",
 };
 
+/// A restore is estimated to take longer than the timeout it runs under.
+pub static OUTLASTS_TIMEOUT: RuleInfo = RuleInfo {
+    id: "AZ007",
+    rule: "restore-outlasts-timeout",
+    section: "-",
+    severity: Severity::Warning,
+    summary: "A restore is estimated to take longer than its `timeout` (the step's, else `execution.timeout`): `apply` would stop following it and fail the step while Azure goes on restoring.",
+    fix: "Raise the timeout above the estimate, or restore from a faster tier (snapshot) or fewer disks.",
+    link: "https://learn.microsoft.com/azure/backup/backup-azure-arm-restore-vms",
+};
+
 /// Every check beyond the catalogue, in code order.
 pub static INFOS: &[&RuleInfo] = &[
     &NOT_PROTECTED,
@@ -77,4 +88,5 @@ pub static INFOS: &[&RuleInfo] = &[
     &OLDER_THAN_RPO,
     &WINDOW_IMPOSSIBLE,
     &RTO_AT_RISK,
+    &OUTLASTS_TIMEOUT,
 ];

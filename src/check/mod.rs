@@ -61,6 +61,41 @@ pub fn rto_at_risk(
     })
 }
 
+/// The `restore-outlasts-timeout` warning for each restore node whose
+/// estimate is longer than the timeout it runs under.
+fn outlasting_timeouts(
+    plan: &Plan,
+    graph: &RestoreGraph,
+    durations: &[crate::model::Duration],
+) -> Vec<Diagnostic> {
+    (0..graph.node_count())
+        .filter_map(|index| {
+            let node = graph.node(index);
+            node.restore.as_ref()?;
+            let step = &plan.steps[node.step_index];
+            let (timeout, pointer) = match (step.timeout, plan.execution.timeout) {
+                (Some(own), _) => (own, format!("/steps/{}/timeout", node.step_index)),
+                (None, Some(plan_wide)) => (plan_wide, "/execution/timeout".to_string()),
+                (None, None) => return None,
+            };
+            let estimate = *durations.get(index)?;
+            (estimate > timeout).then(|| {
+                rules::diagnostic(
+                    &beyond::OUTLASTS_TIMEOUT,
+                    rules::Finding {
+                        message: format!(
+                            "`{}` is estimated to take {estimate}, longer than its timeout of {timeout}",
+                            node.id
+                        ),
+                        pointer,
+                        label: format!("`{}` needs about {estimate}", node.id),
+                    },
+                )
+            })
+        })
+        .collect()
+}
+
 /// One restore node before its rules run.
 struct Pending<'a> {
     node: usize,
@@ -158,6 +193,7 @@ pub fn dry_run<'a>(
     let durations = resolved::node_durations(plan, graph, inventory, &chosen);
     let schedule = resolved::schedule(plan, graph, &durations);
     diagnostics.extend(rto_at_risk(plan, graph, &schedule));
+    diagnostics.extend(outlasting_timeouts(plan, graph, &durations));
     DryRun {
         diagnostics,
         chosen,

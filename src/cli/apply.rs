@@ -3,10 +3,12 @@
 //! executes it through the Azure client against Azure or the embedded
 //! emulator, journaling every step; `--resume <run-id>` goes on with a run.
 
-use super::plan::{check_files, parse_at};
+use super::plan::{DryRunAt, check_files, parse_at};
+use super::progress::Progress;
 use super::signals::StopSignals;
 use super::{Outcome, fail, refuse, report_problem};
 use crate::azure::auth::{AuthMethod, AuthSettings};
+use crate::azure::backup::JobProgress;
 use crate::azure::backup::{Backup, BackupSettings};
 use crate::azure::cloud::{Cloud, CloudName};
 use crate::azure::connect::{ConnectOptions, connect};
@@ -16,12 +18,14 @@ use crate::clock::{Clock, ScaledClock, SharedClock, SystemClock};
 use crate::emulator::{Emulator, EmulatorConfig, EmulatorHandle};
 use crate::exec::approval::current_user;
 use crate::exec::azure::AzureRestorer;
+use crate::exec::executor::Asker;
 use crate::exec::executor::{Outcome as RunOutcome, Recorder, Setup, execute};
 use crate::exec::journal::{self, Event, JournalWriter};
 use crate::exec::lock::{Holder, PlanLock, host_name};
 use crate::exec::run_folder::{DEFAULT_STATE_DIR, RunFolder, StateDir, write_whole};
 use crate::exec::state::RunState;
 use crate::exec::surroundings::Surroundings;
+use crate::model::Approve;
 use crate::report::human;
 use crate::report::run::{RunReport, html, markdown};
 use std::io::{BufRead, IsTerminal, Write};
@@ -41,7 +45,8 @@ pub struct Args {
     /// The inventory; default: the plan's own `inventory:`.
     #[arg(long, value_name = "FILE")]
     inventory: Option<String>,
-    /// Dry-run as of this RFC 3339 time (recovery point age); default now.
+    /// Dry-run as of this RFC 3339 time (recovery point age); default now, or
+    /// with `--emulator` the time the inventory was taken (where the emulated clock starts).
     #[arg(long, value_name = "TIME")]
     at: Option<String>,
     /// Run against the embedded local emulator, seeded from the inventory, instead of Azure.
@@ -99,6 +104,9 @@ pub struct Args {
     /// An extra CA certificate (PEM) to trust, such as the one a `restoreplan emulator` writes.
     #[arg(long, value_name = "FILE")]
     ca_cert: Option<PathBuf>,
+    /// How long an `approve` gate waits before it fails (default: as long as the step's `timeout`).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    approval_timeout: Option<crate::model::Duration>,
     /// How often a running Azure job is read.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
     job_poll_interval: crate::model::Duration,
@@ -187,48 +195,29 @@ fn open_run(
     Ok((folder, state, writer, reviewed))
 }
 
-/// One line per transition on stderr, or JSON lines on stdout with `--events json`.
-fn observer(json: bool) -> impl Fn(&Event) + Send + Sync + 'static {
-    move |event: &Event| {
-        if json {
-            if let Ok(line) = serde_json::to_string(event) {
-                let mut out = std::io::stdout().lock();
-                let _ = writeln!(out, "{line}");
-            }
-            return;
-        }
-        let line = match event {
-            Event::RunStarted { run_id, plan, .. } => format!("run {run_id}: applying `{plan}`"),
-            Event::StepStarted { node, attempt, .. } if *attempt > 1 => {
-                format!("{node}: attempt {attempt}")
-            }
-            Event::StepStarted { node, .. } => format!("{node}: started"),
-            Event::StepSubmitted { node, job_id, .. } => {
-                format!(
-                    "{node}: submitted (job {})",
-                    job_id.as_deref().unwrap_or("?")
-                )
-            }
-            Event::StepSucceeded { node, .. } => format!("{node}: succeeded"),
-            Event::StepFailed {
-                node,
-                code,
-                message,
-                ..
-            } => {
-                format!("{node}: failed [{code}] {}", human::printable(message))
-            }
-            Event::StepSkipped { node, reason, .. } => format!("{node}: skipped ({reason})"),
-            Event::ApprovalGiven {
-                node, user, host, ..
-            } => format!("{node}: approved by {user}@{host}"),
-            Event::RunInterrupted { in_flight, .. } => {
-                format!("interrupted with {} step(s) in flight", in_flight.len())
-            }
-            Event::RunFinished { outcome, .. } => format!("run {outcome}"),
-        };
-        eprintln!("{line}");
+/// On a terminal (and not streaming JSON), approval gates ask at the prompt
+/// as well as waiting for `restoreplan approve` from elsewhere.
+fn ask_at_the_terminal(args: &Args, progress: &Arc<Progress>) -> Option<Asker> {
+    if args.events.is_some() || !std::io::stdin().is_terminal() {
+        return None;
     }
+    let progress = progress.clone();
+    Some(Arc::new(move |node: &str, gate: &Approve| {
+        let approvers = if gate.approvers.is_empty() {
+            String::new()
+        } else {
+            format!(" (approvers: {})", gate.approvers.join(", "))
+        };
+        progress.say(&format!(
+            "approval needed: `{node}`{approvers}\n  {}\n  approve here with y, or from elsewhere with `restoreplan approve`; y/N?",
+            human::printable(gate.message.trim())
+        ));
+        let mut answer = String::new();
+        if std::io::stdin().lock().read_line(&mut answer).is_err() {
+            return false;
+        }
+        matches!(answer.trim(), "y" | "Y" | "yes")
+    }))
 }
 
 /// The first stop signal stops scheduling (the executor records what is in
@@ -248,11 +237,13 @@ async fn interrupted(mut signals: StopSignals) {
 async fn backup_client(
     args: &Args,
     inventory: &crate::model::Inventory,
+    start: jiff::Timestamp,
 ) -> Result<(Backup, Option<EmulatorHandle>), Outcome> {
     let mut settings = BackupSettings::default();
     let (options, emulator) = if args.emulator {
         let mut config = EmulatorConfig::new(inventory.clone());
         config.time_scale = args.time_scale;
+        config.start = Some(start);
         config.accept_any_client = true;
         let handle = Emulator::start(config).await.map_err(|p| refuse(&p))?;
         let cloud = Cloud::custom(
@@ -304,9 +295,14 @@ fn refused_by_dry_run() -> Outcome {
 }
 
 pub(super) fn run(args: Args, style: human::Style) -> Outcome {
-    let at = match parse_at(args.at.as_deref()) {
-        Ok(at) => at,
-        Err(outcome) => return outcome,
+    // The emulator replays the estate as the inventory saw it, so a drill
+    // against it gives the same answer whenever it is run.
+    let at = match (&args.at, args.emulator) {
+        (None, true) => DryRunAt::InventorySnapshot,
+        (at, _) => match parse_at(at.as_deref()) {
+            Ok(at) => DryRunAt::Time(at),
+            Err(outcome) => return outcome,
+        },
     };
     let checked = match check_files(&args.plan, args.inventory.as_deref(), at, None, style) {
         Ok(checked) => checked,
@@ -371,15 +367,21 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
         .unwrap_or(Path::new(""))
         .to_path_buf();
     let finished = runtime.block_on(async {
-        let (backup, emulator) = backup_client(&args, &inventory).await?;
+        let (backup, emulator) = backup_client(&args, &inventory, resolved.at).await?;
+        let progress = Arc::new(Progress::choose(args.events.is_some(), &resolved));
         let restorer = Arc::new(AzureRestorer::new(
             backup,
             plan.clone(),
             graph.clone(),
             inventory.clone(),
-        ));
+            &resolved,
+            (&folder.id, &folder.path),
+        ).with_progress({
+            let progress = progress.clone();
+            Arc::new(move |node: &str, job: &JobProgress| progress.job(node, job))
+        }));
         let clock: SharedClock = if args.emulator {
-            Arc::new(ScaledClock::new(args.time_scale))
+            Arc::new(ScaledClock::starting_at(resolved.at, args.time_scale))
         } else {
             Arc::new(SystemClock)
         };
@@ -387,14 +389,21 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
             plan: plan.clone(),
             graph: graph.clone(),
             resolved: resolved.clone(),
-            restorer,
+            restorer: restorer.clone(),
             run_id: folder.id.clone(),
             clock,
-            recorder: Arc::new(Recorder::new(writer, observer(args.events.is_some()))),
+            recorder: Arc::new(Recorder::new(writer, {
+                let progress = progress.clone();
+                move |event: &Event| progress.event(event)
+            })),
             run_dir: folder.path.clone(),
             plan_dir,
             pre_approved: args.approve.iter().cloned().collect(),
             approver: (current_user(), host_name()),
+            ask: ask_at_the_terminal(&args, &progress),
+            approval_timeout: args
+                .approval_timeout
+                .map(|limit| Duration::from_secs(limit.as_secs())),
             surroundings: match &emulator {
                 Some(handle) => Surroundings::Emulated {
                     lookup: Arc::new(handle.estate_lookup()),
@@ -404,7 +413,26 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
             },
         };
         let finished = execute(setup, &state, interrupted(StopSignals::install())).await;
+        progress.finish();
+        if let Ok(finished) = &finished
+            && finished.outcome != RunOutcome::Interrupted
+        {
+            for (node, revoked) in restorer.unmount_all(&resolved, &finished.nodes).await {
+                match revoked {
+                    Ok(()) => eprintln!("{node}: file recovery session revoked"),
+                    Err(failure) => eprintln!(
+                        "warning: {node}: the file recovery session could not be revoked; revoke it in the portal [{}] {}",
+                        failure.code, failure.message
+                    ),
+                }
+            }
+        }
         if let Some(emulator) = emulator {
+            // The emulated estate after the drill: evidence of what it changed.
+            let world = serde_json::to_string_pretty(&emulator.world()).unwrap_or_default();
+            if let Err(problem) = write_whole(&folder.file("emulator-world.json"), &world) {
+                report_problem(&problem);
+            }
             emulator.shutdown().await;
         }
         finished.map_err(|problem| refuse(&problem))

@@ -112,11 +112,14 @@ pub(super) fn azure_findings(live: &LiveInventory, checked: &Checked) -> Vec<Dia
         return Vec::new();
     };
     let graph = Arc::new(checked.expanded.clone());
+    // Nothing runs, so the run folder is the snapshot's, and never written to.
     let restorer = AzureRestorer::new(
         live.session.backup.clone(),
         Arc::new(plan),
         graph.clone(),
         Arc::new(checked.inventory.clone()),
+        &checked.resolved,
+        ("validate-with-azure", live.folder.path()),
     );
     let unsupported: Vec<String> = AzureRestorer::unsupported(&graph)
         .into_iter()

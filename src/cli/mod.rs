@@ -10,6 +10,7 @@ mod graph;
 mod inventory;
 mod live;
 mod plan;
+mod progress;
 mod runs;
 mod schema;
 mod signals;

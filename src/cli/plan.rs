@@ -83,7 +83,7 @@ pub(super) struct Checked {
 pub(super) fn check_files(
     plan_path: &str,
     inventory_path: Option<&str>,
-    at: jiff::Timestamp,
+    at: DryRunAt,
     format: Option<Format>,
     style: human::Style,
 ) -> Result<Checked, Outcome> {
@@ -126,6 +126,10 @@ pub(super) fn check_files(
     };
     let (loaded, hash) = loaded.map_err(|message| fail(&message))?;
     let inventory = inventory_or_report(loaded).ok_or(Outcome::Problems)?;
+    let at = match at {
+        DryRunAt::Time(at) => at,
+        DryRunAt::InventorySnapshot => inventory.snapshot_time,
+    };
     let Some((Some(expanded), expansion)) =
         expand_plan(&validated, &inventory).filter(|(_, r)| r.errors() == 0)
     else {
@@ -165,6 +169,15 @@ pub(super) fn check_files(
     })
 }
 
+/// The time a dry run is for.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum DryRunAt {
+    /// This time (`--at`, or now).
+    Time(jiff::Timestamp),
+    /// When the inventory was taken: what `apply --emulator` replays.
+    InventorySnapshot,
+}
+
 /// When a dry run is for: `--at`, else now.
 pub(super) fn parse_at(at: Option<&str>) -> Result<jiff::Timestamp, Outcome> {
     match at.map(str::parse::<jiff::Timestamp>) {
@@ -193,7 +206,7 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
     let checked = check_files(
         &args.plan,
         inventory_path.as_deref(),
-        at,
+        DryRunAt::Time(at),
         Some(args.format),
         style,
     );

@@ -107,6 +107,10 @@ pub enum Code {
     UnknownRun,
     /// The plan or inventory changed since the run started.
     PlanChanged,
+    /// An approval gate was not approved in time.
+    ApprovalTimedOut,
+    /// The operator refused an approval gate at the prompt.
+    ApprovalRefused,
     /// The emulator was asked to listen on an address that is not loopback.
     EmulatorNotLoopback,
     /// The emulator's `--listen` is not an address and port.
@@ -497,4 +501,10 @@ catalogue! {
     PlanChanged => "EX117", "plan-changed", Error,
         "The plan or its inventory changed since the run started (or since it was reviewed), so it is not the plan that was approved.",
         "Resume with the files the run started with, or review the changed plan with `restoreplan plan` and start a new run.";
+    ApprovalTimedOut => "EX118", "approval-timed-out", Error,
+        "An `approve` gate was not approved within `--approval-timeout`.",
+        "Approve with `restoreplan approve <run-id> <step>` and resume the run, or give a longer `--approval-timeout`.";
+    ApprovalRefused => "EX119", "approval-refused", Error,
+        "The operator answered no at an `approve` gate's prompt.",
+        "Resume the run when the gate may be approved; the steps before it are not run again.";
 }

@@ -16,6 +16,8 @@ pub struct EmulatorConfig {
     pub listen: SocketAddr,
     /// Simulated seconds per real second.
     pub time_scale: f64,
+    /// The simulated time the emulator starts at; now when absent.
+    pub start: Option<jiff::Timestamp>,
     /// The probability of each injected fault.
     pub faults: FaultSpec,
     /// The seed of the fault draws.
@@ -40,6 +42,7 @@ impl EmulatorConfig {
             inventory,
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             time_scale: 1.0,
+            start: None,
             faults: FaultSpec::default(),
             seed: 0,
             record: None,

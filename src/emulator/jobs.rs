@@ -223,9 +223,9 @@ mod tests {
                 "Create virtual machine"
             ]
         );
-        // 1152 GiB at 400 MiB/s and at 60 MiB/s.
-        assert_eq!(snapshot[1].duration, SignedDuration::from_secs(2949));
-        assert_eq!(vault[1].duration, SignedDuration::from_secs(19660));
+        // 1152 GiB at 2048 MiB/s and at 146 MiB/s (the dry run's 2 h per TiB).
+        assert_eq!(snapshot[1].duration, SignedDuration::from_secs(576));
+        assert_eq!(vault[1].duration, SignedDuration::from_secs(8079));
         let archived = plan_restore(
             RestoreKind::RestoreDisks,
             64,

@@ -40,7 +40,10 @@ impl State {
     /// The state for a configuration, listening at `base_url`.
     pub fn new(config: EmulatorConfig, recorder: Recorder, base_url: String) -> Self {
         let settings = config.inventory.emulator.clone();
-        let time = ScaledClock::new(config.time_scale);
+        let time = match config.start {
+            Some(start) => ScaledClock::starting_at(start, config.time_scale),
+            None => ScaledClock::new(config.time_scale),
+        };
         State {
             throttle: Throttle::new(settings.writes_per_hour, time.now()),
             world: Mutex::new(World::new(config.inventory)),

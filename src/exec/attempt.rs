@@ -50,6 +50,8 @@ pub(super) struct Context<R> {
     pub already_approved: bool,
     pub approver: (String, String),
     pub surroundings: Surroundings,
+    pub ask: Option<super::executor::Asker>,
+    pub approval_timeout: Option<Duration>,
 }
 
 /// A node id as a file name (`web[web-01]` → `web_web-01_`).
@@ -321,16 +323,7 @@ async fn approve<R>(context: &Context<R>, work: &NodeWork) -> Result<Outputs, No
     let (user, host) = if context.pre_approved {
         context.approver.clone()
     } else {
-        let file = super::approval::approval_path(&context.run_dir, node);
-        loop {
-            if let Some(approval) = std::fs::read_to_string(&file)
-                .ok()
-                .and_then(|text| serde_json::from_str::<super::approval::Approval>(&text).ok())
-            {
-                break (approval.user, approval.host);
-            }
-            context.clock.sleep(APPROVAL_POLL).await;
-        }
+        wait_for_approval(context, work).await?
     };
     record(
         context,
@@ -342,4 +335,67 @@ async fn approve<R>(context: &Context<R>, work: &NodeWork) -> Result<Outputs, No
         },
     )?;
     Ok(Outputs::new())
+}
+
+/// Waits until the gate is approved from another process (a file in the run
+/// folder) or, on a terminal, at the prompt; fails on a refusal at the prompt
+/// or when `--approval-timeout` runs out.
+async fn wait_for_approval<R>(
+    context: &Context<R>,
+    work: &NodeWork,
+) -> Result<(String, String), NodeError> {
+    let node = &work.resolved.id;
+    let fail = |code: Code, message: String| NodeError::Step(StepFailure::permanent(code, message));
+    let file = super::approval::approval_path(&context.run_dir, node);
+    // The prompt blocks on the terminal: it gets a thread of its own, left
+    // behind (not joined) when the gate is approved another way.
+    let mut answer = match (&context.ask, &work.step.kind) {
+        (Some(ask), StepKind::Approve(gate)) => {
+            let (send, receive) = tokio::sync::oneshot::channel();
+            let (ask, gate, id) = (ask.clone(), gate.clone(), node.clone());
+            std::thread::spawn(move || {
+                let _ = send.send(ask(&id, &gate));
+            });
+            Some(receive)
+        }
+        _ => None,
+    };
+    let deadline = context.approval_timeout.map(|limit| {
+        context.clock.now()
+            + jiff::SignedDuration::try_from(limit).unwrap_or(jiff::SignedDuration::MAX)
+    });
+    loop {
+        if let Some(approval) = std::fs::read_to_string(&file)
+            .ok()
+            .and_then(|text| serde_json::from_str::<super::approval::Approval>(&text).ok())
+        {
+            return Ok((approval.user, approval.host));
+        }
+        if deadline.is_some_and(|deadline| context.clock.now() >= deadline) {
+            let limit = context.approval_timeout.unwrap_or_default();
+            return Err(fail(
+                Code::ApprovalTimedOut,
+                format!(
+                    "not approved within {}",
+                    crate::model::Duration::from_secs(limit.as_secs())
+                ),
+            ));
+        }
+        let poll = context.clock.sleep(APPROVAL_POLL);
+        match answer.as_mut() {
+            Some(prompt) => tokio::select! {
+                said = prompt => match said {
+                    Ok(true) => return Ok(context.approver.clone()),
+                    Ok(false) => return Err(fail(
+                        Code::ApprovalRefused,
+                        "refused at the prompt".to_string(),
+                    )),
+                    // The terminal went away: go on waiting for another way.
+                    Err(_) => answer = None,
+                },
+                () = poll => {}
+            },
+            None => poll.await,
+        }
+    }
 }

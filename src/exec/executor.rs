@@ -74,7 +74,15 @@ pub struct Setup<R> {
     pub approver: (String, String),
     /// What `run` and `check` steps reach.
     pub surroundings: Surroundings,
+    /// Asks the operator at a terminal to approve a gate, if there is one.
+    pub ask: Option<Asker>,
+    /// How long an approval gate waits before it fails.
+    pub approval_timeout: Option<std::time::Duration>,
 }
+
+/// Puts an `approve` gate's question to the operator and blocks until they
+/// answer: `true` approves. Called on a thread of its own.
+pub type Asker = Arc<dyn Fn(&str, &crate::model::Approve) -> bool + Send + Sync>;
 
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,7 +165,7 @@ pub async fn execute<R: Restorer>(
         match state.node(id) {
             NodeState::Succeeded { outputs: known } => {
                 dispatcher.already_succeeded(index);
-                lock(&outputs).insert(id.clone(), known.clone());
+                publish(&mut lock(&outputs), id, &known);
                 results.insert(id.clone(), NodeResult::Succeeded(known));
             }
             NodeState::Submitted { attempt, .. } | NodeState::Started { attempt, .. } => {
@@ -193,6 +201,8 @@ pub async fn execute<R: Restorer>(
             already_approved: state.approvals.contains_key(&graph.node(index).id),
             approver: setup.approver.clone(),
             surroundings: setup.surroundings.clone(),
+            ask: setup.ask.clone(),
+            approval_timeout: setup.approval_timeout,
         };
         tasks.spawn(async move { (index, run_node(work, context).await) });
     };
@@ -246,7 +256,7 @@ pub async fn execute<R: Restorer>(
                     node: id.clone(),
                     outputs: done.clone(),
                 })?;
-                lock(&outputs).insert(id.clone(), done.clone());
+                publish(&mut lock(&outputs), &id, &done);
                 results.insert(id, NodeResult::Succeeded(done));
                 dispatcher.finish(index, Ending::Succeeded);
             }
@@ -292,6 +302,21 @@ pub(super) enum NodeError {
     Step(StepFailure),
     /// The journal could not be written: the run must stop.
     Journal(Diagnostic),
+}
+
+/// Makes a node's outputs available to `${{ steps.… }}` references. The
+/// phases of an expanded restore (`analytics#deploy-template`) also publish
+/// under their step's id, later phases over earlier ones (they run in that
+/// order, and resume replays them in it), so `steps.analytics.outputs.vmId`
+/// names the VM the template created, not the source of the disks.
+fn publish(outputs: &mut BTreeMap<String, Outputs>, node: &str, done: &Outputs) {
+    outputs.insert(node.to_string(), done.clone());
+    if let Some((step, _phase)) = node.split_once('#') {
+        outputs
+            .entry(step.to_string())
+            .or_default()
+            .extend(done.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
 }
 
 pub(super) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

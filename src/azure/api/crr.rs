@@ -175,9 +175,23 @@ pub fn crr_job_get(subscription: &SubscriptionId, region: &str) -> Request {
 }
 
 /// Lists cross-region restore jobs.
-pub fn crr_jobs_list(subscription: &SubscriptionId, region: &str) -> Request {
+pub fn crr_jobs_list(
+    subscription: &SubscriptionId,
+    region: &str,
+    window: Option<&super::TimeWindow>,
+    skip_token: Option<&str>,
+) -> Request {
+    let filter = window.map(|w| {
+        format!(
+            "operation eq 'CrossRegionRestore' and startTime eq '{}' and endTime eq '{}'",
+            super::odata_time(w.start),
+            super::odata_time(w.end)
+        )
+    });
     Request::new(
         &CRR_JOBS_LIST,
         location_path(subscription, region, "backupCrrJobs"),
     )
+    .with("$filter", filter)
+    .with("$skipToken", skip_token.map(str::to_owned))
 }

@@ -32,6 +32,14 @@ pub const VIRTUAL_MACHINES_LIST_ALL: Operation = Operation {
     path_template: "/subscriptions/{subscriptionId}/providers/Microsoft.Compute/virtualMachines",
     api_version: COMPUTE_API_VERSION,
 };
+/// Creates or updates an extension of a virtual machine (the disk-encryption
+/// extension a restored ADE VM needs again).
+pub const VIRTUAL_MACHINE_EXTENSION_CREATE: Operation = Operation {
+    operation_id: "VirtualMachineExtensions_CreateOrUpdate",
+    method: Method::Put,
+    path_template: "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachines/{vmName}/extensions/{vmExtensionName}",
+    api_version: COMPUTE_API_VERSION,
+};
 /// Reads a virtual network with its subnets.
 pub const VIRTUAL_NETWORK_GET: Operation = Operation {
     operation_id: "VirtualNetworks_Get",
@@ -100,6 +108,14 @@ pub fn virtual_machines_list_all(subscription: &SubscriptionId) -> Request {
             "{}/providers/Microsoft.Compute/virtualMachines",
             subscription.url_path()
         ),
+    )
+}
+
+/// Creates or updates the extension `name` of `vm`.
+pub fn virtual_machine_extension_create(vm: &VirtualMachineId, name: &str) -> Request {
+    Request::new(
+        &VIRTUAL_MACHINE_EXTENSION_CREATE,
+        format!("{}/extensions/{}", vm.url_path(), encode_segment(name)),
     )
 }
 

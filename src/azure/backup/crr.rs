@@ -2,17 +2,18 @@
 //! recovery point's access token, the restore request carrying it, the CRR
 //! operation and the CRR job (read by POST).
 
-use super::jobs::job_id_of;
+use super::jobs::{job_id_of, newest_restores_of};
 use super::{Backup, JobProgress, RestoreSpec};
 use crate::azure::api;
 use crate::azure::error::{ArmError, ArmErrorKind};
 use crate::azure::id::{SubscriptionId, VaultId};
 use crate::azure::lro;
-use crate::azure::wire::ResourceMeta;
 use crate::azure::wire::crr::{
     AadPropertiesResource, CrossRegionRestoreRequest, CrrAccessTokenResource,
 };
 use crate::azure::wire::job::{CrrJobRequest, JobResource};
+use crate::azure::wire::{Page, ResourceMeta};
+use std::collections::HashSet;
 
 /// Where a cross-region restore runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,5 +130,57 @@ impl Backup {
             self.cross_region_job(target, vault, job_id)
         })
         .await
+    }
+
+    /// The cross-region restore jobs of `vm_name` that started within `window`, newest
+    /// first: how a run re-attaches to a cross-region restore whose trigger outcome is
+    /// unknown. The listing is a POST, so its pages are read by sending the same request
+    /// again with the `$skipToken` of each `nextLink`.
+    pub async fn cross_region_restore_jobs_of(
+        &self,
+        target: &CrossRegionTarget,
+        vault: &VaultId,
+        vm_name: &str,
+        window: &api::TimeWindow,
+    ) -> Result<Vec<JobResource>, ArmError> {
+        let body = to_json(
+            &CrrJobRequest {
+                resource_id: Some(vault.to_string()),
+                job_name: None,
+            },
+            "BackupCrrJobs_List",
+        )?;
+        let runaway =
+            |why: String| ArmError::new(ArmErrorKind::PagingRunaway { why }, "BackupCrrJobs_List");
+        let mut jobs: Vec<JobResource> = Vec::new();
+        let mut seen = HashSet::new();
+        let mut skip_token: Option<String> = None;
+        for _ in 0..self.settings.max_pages {
+            let request = api::crr_jobs_list(
+                &target.subscription,
+                &target.region,
+                Some(window),
+                skip_token.as_deref(),
+            );
+            let mut page: Page<JobResource> = self.arm().send_json(&request, Some(&body)).await?;
+            jobs.append(&mut page.value);
+            let Some(next) = page.next_link.filter(|link| !link.trim().is_empty()) else {
+                return Ok(newest_restores_of(jobs, vm_name));
+            };
+            let url = self.arm().trusted_url(&next)?;
+            let token = url
+                .query_pairs()
+                .find(|(name, _)| name.eq_ignore_ascii_case("$skipToken"))
+                .map(|(_, value)| value.into_owned())
+                .ok_or_else(|| runaway("a nextLink without a $skipToken".to_owned()))?;
+            if !seen.insert(token.clone()) {
+                return Err(runaway("a page links back to an earlier page".to_owned()));
+            }
+            skip_token = Some(token);
+        }
+        Err(runaway(format!(
+            "more than {} pages",
+            self.settings.max_pages
+        )))
     }
 }

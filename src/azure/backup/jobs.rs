@@ -195,24 +195,29 @@ impl Backup {
         window: &api::TimeWindow,
     ) -> Result<Vec<JobResource>, ArmError> {
         let jobs: Vec<JobResource> = self.list_all(&api::jobs_list(vault, Some(window))).await?;
-        let mut matching: Vec<JobResource> = jobs
-            .into_iter()
-            .filter(|job| {
-                let vm_job = job.properties.as_ref().and_then(Job::iaas_vm);
-                let named = vm_job.and_then(|j| j.entity_friendly_name.as_deref());
-                let restore = vm_job
-                    .and_then(|j| j.operation.as_deref())
-                    .is_some_and(|op| op.contains("Restore"));
-                restore && named.is_some_and(|name| name.eq_ignore_ascii_case(vm_name))
-            })
-            .collect();
-        let started = |job: &JobResource| {
-            job.properties
-                .as_ref()
-                .and_then(Job::iaas_vm)
-                .and_then(|j| j.start_time)
-        };
-        matching.sort_by_key(|job| std::cmp::Reverse(started(job)));
-        Ok(matching)
+        Ok(newest_restores_of(jobs, vm_name))
     }
+}
+
+/// The restore jobs (of any kind) of the VM named `vm_name`, newest first.
+pub(super) fn newest_restores_of(jobs: Vec<JobResource>, vm_name: &str) -> Vec<JobResource> {
+    let mut matching: Vec<JobResource> = jobs
+        .into_iter()
+        .filter(|job| {
+            let vm_job = job.properties.as_ref().and_then(Job::iaas_vm);
+            let named = vm_job.and_then(|j| j.entity_friendly_name.as_deref());
+            let restore = vm_job
+                .and_then(|j| j.operation.as_deref())
+                .is_some_and(|op| op.contains("Restore"));
+            restore && named.is_some_and(|name| name.eq_ignore_ascii_case(vm_name))
+        })
+        .collect();
+    let started = |job: &JobResource| {
+        job.properties
+            .as_ref()
+            .and_then(Job::iaas_vm)
+            .and_then(|j| j.start_time)
+    };
+    matching.sort_by_key(|job| std::cmp::Reverse(started(job)));
+    matching
 }

@@ -5,6 +5,7 @@
 //! own validation, and the deployment of a disk restore's template.
 
 mod crr;
+mod encryption;
 mod ilr;
 mod jobs;
 mod points;
@@ -19,6 +20,7 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 
 pub use self::crr::CrossRegionTarget;
+pub use self::encryption::{AdeKeys, LINUX_ADE_EXTENSION};
 pub use self::ilr::SavedScript;
 pub use self::jobs::JobProgress;
 pub use self::request::{IdentityChoice, RestoreMode, RestoreSpec};

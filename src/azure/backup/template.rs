@@ -100,21 +100,46 @@ impl Backup {
                 _ => error,
             });
         }
-        let deployment: DeploymentExtended = self
-            .arm()
-            .send_json(&api::deployment_get(group, name), None)
-            .await?;
-        let state = deployment
-            .properties
-            .as_ref()
-            .and_then(|p| p.provisioning_state.as_deref());
-        let ended_badly = |state: &str| {
-            state.eq_ignore_ascii_case("Failed") || state.eq_ignore_ascii_case("Canceled")
-        };
-        if state.is_some_and(ended_badly) {
-            return Err(failed(deployment.properties.and_then(|p| p.error)));
+        // A PUT answered 201 without an operation to poll is followed on the
+        // resource itself until its provisioning state is terminal (ARM's
+        // asynchronous PUT pattern).
+        let clock = self.arm().clock().clone();
+        let settings = &self.settings.operations;
+        let deadline = clock
+            .now()
+            .saturating_add(
+                jiff::SignedDuration::try_from(settings.deadline)
+                    .unwrap_or(jiff::SignedDuration::MAX),
+            )
+            .unwrap_or(jiff::Timestamp::MAX);
+        loop {
+            let deployment: DeploymentExtended = self
+                .arm()
+                .send_json(&api::deployment_get(group, name), None)
+                .await?;
+            let state = deployment
+                .properties
+                .as_ref()
+                .and_then(|p| p.provisioning_state.clone())
+                .unwrap_or_default();
+            if state.eq_ignore_ascii_case("Failed") || state.eq_ignore_ascii_case("Canceled") {
+                return Err(failed(deployment.properties.and_then(|p| p.error)));
+            }
+            if state.is_empty() || state.eq_ignore_ascii_case("Succeeded") {
+                return Ok(deployment);
+            }
+            if clock.now() >= deadline {
+                return Err(ArmError::new(
+                    ArmErrorKind::TimedOut {
+                        what: format!("deployment {name} (still {state})"),
+                    },
+                    "Deployments_Get",
+                ));
+            }
+            clock
+                .sleep(settings.default_interval.max(settings.min_interval))
+                .await;
         }
-        Ok(deployment)
     }
 
     /// Asks Azure to validate a restore request; its findings, if any, are an error listing them all.

@@ -190,3 +190,39 @@ pub struct UsageName {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub localized_value: Option<String>,
 }
+
+/// A VM extension, as sent to and returned by ARM.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VirtualMachineExtension {
+    /// Id, name, type, location, tags.
+    #[serde(flatten)]
+    pub meta: ResourceMeta,
+    /// The extension's properties.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<VirtualMachineExtensionProperties>,
+}
+
+/// The properties of a VM extension that restoreplan sets and reads.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VirtualMachineExtensionProperties {
+    /// `Microsoft.Azure.Security`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// `AzureDiskEncryptionForLinux`.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// The handler version (`1.1`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub type_handler_version: Option<String>,
+    /// Take minor versions automatically.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_upgrade_minor_version: Option<bool>,
+    /// Public settings (for ADE: key vault URLs and ids, never a secret).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<serde_json::Value>,
+    /// `Succeeded`…
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provisioning_state: Option<String>,
+}

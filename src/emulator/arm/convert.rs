@@ -113,6 +113,10 @@ pub fn recovery_point(
             ),
             recovery_point_time: Some(point.time),
             is_source_vm_encrypted: Some(point.encrypted),
+            key_and_secret: point
+                .encrypted
+                .then(|| vm.map(|vm| ade_key_and_secret(&vm.id, &point.id)))
+                .flatten(),
             is_instant_ilr_session_active: Some(point.ilr_session_active),
             recovery_point_tier_details: Some(tiers),
             is_managed_virtual_machine: Some(point.managed),
@@ -262,4 +266,28 @@ pub fn iso_duration(duration: SignedDuration) -> String {
 
 fn round(percent: f64) -> f64 {
     (percent * 100.0).round() / 100.0
+}
+
+/// The key vault details of an ADE-encrypted VM's recovery point. The
+/// inventory does not record key vaults, so the emulator names one in the
+/// VM's resource group (`kv-ade-<vm>`): the same for every point of the VM.
+pub(super) fn ade_key_and_secret(vm_id: &str, point: &str) -> serde_json::Value {
+    let group = vm_id.split("/providers/").next().unwrap_or_default();
+    let vault: String = format!("kv-ade-{}", crate::model::arm_id_name(vm_id))
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(24)
+        .collect();
+    let vault_id = format!("{group}/providers/Microsoft.KeyVault/vaults/{vault}");
+    serde_json::json!({
+        "kekDetails": {
+            "keyUrl": format!("https://{vault}.vault.azure.net/keys/ade-kek/1"),
+            "keyVaultId": vault_id,
+        },
+        "bekDetails": {
+            "secretUrl": format!("https://{vault}.vault.azure.net/secrets/{point}-bek/1"),
+            "secretVaultId": vault_id,
+        },
+        "encryptionMechanism": "SinglePass"
+    })
 }

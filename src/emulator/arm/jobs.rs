@@ -56,6 +56,8 @@ pub fn crr_list(call: &Call) -> Result<Response, ArmError> {
     let path = api::crr_jobs_list(
         &vault.resource_group.subscription,
         call.param("azureRegion")?,
+        None,
+        None,
     )
     .path;
     listing(call, &vault, &path, |job| {

@@ -8,6 +8,7 @@ mod call;
 mod convert;
 mod deployments;
 mod estate;
+mod extensions;
 mod file_recovery;
 mod filter;
 mod items;
@@ -176,6 +177,7 @@ fn handler(operation_id: &str) -> Option<Handler> {
         "Vaults_Get" => resources::vault,
         "VirtualMachines_Get" => resources::virtual_machine,
         "VirtualMachines_ListAll" => resources::virtual_machines,
+        "VirtualMachineExtensions_CreateOrUpdate" => extensions::create,
         "VirtualNetworks_Get" => resources::virtual_network,
         "Subnets_Get" => resources::subnet,
         "NetworkInterfaces_Get" => resources::network_interface,

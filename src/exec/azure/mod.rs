@@ -5,9 +5,12 @@
 //! left. What this cannot execute yet is named before the run starts
 //! ([`AzureRestorer::unsupported`]), so no run stops half-way on it.
 
+mod encryption;
+mod files;
+
 use super::failure::StepFailure;
 use super::restorer::{Outputs, Restorer, Submission};
-use crate::azure::backup::{Backup, RestoreMode as AzureMode, RestoreSpec};
+use crate::azure::backup::{Backup, CrossRegionTarget, RestoreMode as AzureMode, RestoreSpec};
 use crate::azure::error::{ArmError, ArmErrorKind};
 use crate::azure::id::{
     DiskEncryptionSetId, ProtectedItemId, RecoveryPointId, ResourceGroupId, StorageAccountId,
@@ -15,11 +18,12 @@ use crate::azure::id::{
 };
 use crate::azure::wire::job::{Job, JobStatus};
 use crate::azure::wire::restore::{RehydrationPriority, RestoreRequest};
-use crate::check::resolved::ResolvedNode;
+use crate::check::resolved::{Resolved, ResolvedNode};
 use crate::compile::RestoreGraph;
 use crate::diagnostic::Code;
 use crate::model::{Inventory, Plan, RestoreMode, StepKind};
 use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// How far this machine's clock and Azure's may disagree when a restore job
@@ -36,7 +40,18 @@ pub struct AzureRestorer {
     graph: Arc<RestoreGraph>,
     inventory: Arc<Inventory>,
     index: HashMap<String, usize>,
+    /// The run folder, where file recovery leaves its mount scripts.
+    run_dir: PathBuf,
+    /// The run's id, which names this run's iSCSI initiator for file recovery.
+    run_id: String,
+    /// The recovery point pinned for each restore node, by node id.
+    pinned: HashMap<String, String>,
+    /// Told where each followed job is (live progress).
+    progress: Option<ProgressSink>,
 }
+
+/// Receives the progress of a node's Azure job.
+pub type ProgressSink = Arc<dyn Fn(&str, &crate::azure::backup::JobProgress) + Send + Sync>;
 
 /// Everything one restore node needs, resolved from the plan.
 struct NodeFacts {
@@ -46,6 +61,12 @@ struct NodeFacts {
     new_vm: Option<VirtualMachineId>,
     target_group: Option<ResourceGroupId>,
     network: Option<crate::model::Network>,
+    /// Where a restore into the vault's paired region runs.
+    cross_region: Option<CrossRegionTarget>,
+    /// The recovery point a file recovery mounts.
+    point: Option<RecoveryPointId>,
+    /// The region of the step's target.
+    target_region: Option<String>,
 }
 
 fn invalid(what: &str, error: impl std::fmt::Display) -> StepFailure {
@@ -89,7 +110,14 @@ impl AzureRestorer {
         plan: Arc<Plan>,
         graph: Arc<RestoreGraph>,
         inventory: Arc<Inventory>,
+        resolved: &Resolved,
+        run: (&str, &Path),
     ) -> Self {
+        let pinned = resolved
+            .nodes
+            .iter()
+            .filter_map(|node| Some((node.id.clone(), node.recovery_point.as_ref()?.id.clone())))
+            .collect();
         let index = (0..graph.node_count())
             .map(|i| (graph.node(i).id.clone(), i))
             .collect();
@@ -99,7 +127,17 @@ impl AzureRestorer {
             graph,
             inventory,
             index,
+            run_id: run.0.to_owned(),
+            run_dir: run.1.to_owned(),
+            pinned,
+            progress: None,
         }
+    }
+
+    /// Reports the progress of every job it follows to `sink`.
+    pub fn with_progress(mut self, sink: ProgressSink) -> Self {
+        self.progress = Some(sink);
+        self
     }
 
     /// The nodes this restorer cannot execute yet, each with why: checked
@@ -109,15 +147,6 @@ impl AzureRestorer {
             .filter_map(|i| {
                 let node = graph.node(i);
                 let why = match (node.kind, &node.restore, &node.vm) {
-                    ("reinstall-disk-encryption", _, _) => {
-                        "reinstalling the disk-encryption extension is not executed by `apply` yet; restore the disks with `then: deploy-template` and reinstall it by hand"
-                    }
-                    (_, Some(restore), _) if restore.mode == RestoreMode::Files => {
-                        "file recovery (`as: files`) is not executed by `apply` yet"
-                    }
-                    (_, Some(_), Some(vm)) if vm.cross_region => {
-                        "cross-region restore is not executed by `apply` yet"
-                    }
                     (_, Some(_), None) => "the restore was not expanded against an inventory",
                     _ => return None,
                 };
@@ -134,6 +163,10 @@ impl AzureRestorer {
         node: &ResolvedNode,
     ) -> Result<Option<(VaultId, RecoveryPointId, RestoreRequest)>, StepFailure> {
         let facts = self.facts(node)?;
+        if facts.cross_region.is_some() {
+            // Restored from the paired region through its own API, which has no validation.
+            return Ok(None);
+        }
         Ok(facts
             .spec
             .map(|spec| (facts.vault, spec.point.clone(), spec.request())))
@@ -176,15 +209,19 @@ impl AzureRestorer {
             .transpose()
             .map_err(|e| invalid("the target resource group", e))?;
         if graph_node.kind != "restore" {
-            // The VM a template deployment creates: the step's `name`, else the source's.
-            let deployed = (graph_node.kind == "deploy-template")
-                .then(|| target_group.clone())
-                .flatten()
-                .map(|group| {
-                    let name = settings.name.as_deref().unwrap_or(&vm.name);
-                    VirtualMachineId::new(group, name).map_err(|e| invalid("the new VM name", e))
-                })
-                .transpose()?;
+            // The VM a template deployment creates (and the disk-encryption
+            // reinstall then works on): the step's `name`, else the source's.
+            let deployed = matches!(
+                graph_node.kind,
+                "deploy-template" | "reinstall-disk-encryption"
+            )
+            .then(|| target_group.clone())
+            .flatten()
+            .map(|group| {
+                let name = settings.name.as_deref().unwrap_or(&vm.name);
+                VirtualMachineId::new(group, name).map_err(|e| invalid("the new VM name", e))
+            })
+            .transpose()?;
             return Ok(NodeFacts {
                 vault,
                 source,
@@ -192,6 +229,9 @@ impl AzureRestorer {
                 new_vm: deployed,
                 target_group,
                 network: target.and_then(|t| t.network.clone()),
+                cross_region: None,
+                point: None,
+                target_region: target.map(|t| t.region.clone()),
             });
         }
         let point = node
@@ -201,6 +241,19 @@ impl AzureRestorer {
         let point_id =
             RecoveryPointId::new(ProtectedItemId::for_vm(vault.clone(), &source), &point.id)
                 .map_err(|e| invalid("the recovery point", e))?;
+        if restore.mode == RestoreMode::Files {
+            return Ok(NodeFacts {
+                vault,
+                source,
+                spec: None,
+                new_vm: None,
+                target_group,
+                network: None,
+                cross_region: None,
+                point: Some(point_id),
+                target_region: None,
+            });
+        }
         let staging: StorageAccountId = target
             .and_then(|t| t.staging_storage_account.as_deref())
             .ok_or_else(|| {
@@ -271,6 +324,10 @@ impl AzureRestorer {
                 )
             }),
         };
+        let cross_region = vm.cross_region.then(|| CrossRegionTarget {
+            subscription: vault.resource_group.subscription.clone(),
+            region: spec.region.clone(),
+        });
         Ok(NodeFacts {
             vault,
             source,
@@ -278,13 +335,35 @@ impl AzureRestorer {
             new_vm,
             target_group,
             network: target.and_then(|t| t.network.clone()),
+            cross_region,
+            point: None,
+            target_region: target.map(|t| t.region.clone()),
         })
     }
 
     /// The outputs of a finished node: its job, and the VM it restored or
     /// created with that VM's private address (a disk restore has no VM yet).
-    async fn outputs(&self, node: &ResolvedNode, facts: &NodeFacts, job_id: &str) -> Outputs {
-        let mut outputs = Outputs::from([("jobId".to_string(), job_id.to_string())]);
+    async fn outputs(
+        &self,
+        node: &ResolvedNode,
+        facts: &NodeFacts,
+        job_id: Option<&str>,
+    ) -> Outputs {
+        let mut outputs = Outputs::new();
+        // A restore's job id; a deployment's name is not a job and keeps the
+        // step's `jobId` the restore's.
+        match (node.kind.as_str(), job_id) {
+            ("restore", Some(job)) => {
+                outputs.insert("jobId".to_string(), job.to_string());
+            }
+            ("deploy-template", Some(name)) => {
+                outputs.insert("deployment".to_string(), name.to_string());
+            }
+            _ => {}
+        }
+        if let Some(point) = self.pinned.get(&node.id) {
+            outputs.insert("recoveryPoint".to_string(), point.clone());
+        }
         let disks_only = node.kind == "restore" && node.mode.as_deref() == Some("disks");
         let vm = facts.new_vm.as_ref().unwrap_or(&facts.source);
         outputs.insert("vmId".to_string(), vm.to_string());
@@ -378,14 +457,23 @@ impl Restorer for AzureRestorer {
             return self.deploy(node, upstream).await;
         }
         let facts = self.facts(node)?;
+        if facts.point.is_some() || node.kind == "reinstall-disk-encryption" {
+            // Provisioning a file recovery, or installing an extension, is
+            // the whole of the node: it happens in `follow`, and sending it
+            // again after a crash is harmless (a renewal, the same PUT).
+            return Ok(Submission {
+                job_id: None,
+                operation_url: None,
+            });
+        }
         let spec = facts.spec.as_ref().ok_or_else(|| {
             StepFailure::permanent(Code::Internal, format!("`{}` is not a restore", node.id))
         })?;
-        let job_id = self
-            .backup
-            .trigger_restore(spec)
-            .await
-            .map_err(|e| step_failure(&e))?;
+        let job_id = match &facts.cross_region {
+            Some(target) => self.backup.trigger_cross_region_restore(target, spec).await,
+            None => self.backup.trigger_restore(spec).await,
+        }
+        .map_err(|e| step_failure(&e))?;
         Ok(Submission {
             job_id: Some(job_id),
             operation_url: None,
@@ -398,15 +486,35 @@ impl Restorer for AzureRestorer {
         submission: &Submission,
     ) -> Result<Outputs, StepFailure> {
         let facts = self.facts(node)?;
+        if let Some(point) = &facts.point {
+            return self.mount(node, &facts.source, point).await;
+        }
+        if node.kind == "reinstall-disk-encryption" {
+            self.reinstall_disk_encryption(node, &facts).await?;
+            return Ok(self.outputs(node, &facts, None).await);
+        }
         let job_id = submission.job_id.clone().unwrap_or_default();
         if node.kind != "deploy-template" {
-            let mut quiet = |_: &crate::azure::backup::JobProgress| {};
-            self.backup
-                .follow_job(&facts.vault, &job_id, &mut quiet)
-                .await
-                .map_err(|e| step_failure(&e))?;
+            let mut report = |job: &crate::azure::backup::JobProgress| {
+                if let Some(sink) = &self.progress {
+                    sink(&node.id, job);
+                }
+            };
+            match &facts.cross_region {
+                Some(target) => {
+                    self.backup
+                        .follow_cross_region_job(target, &facts.vault, &job_id, &mut report)
+                        .await
+                }
+                None => {
+                    self.backup
+                        .follow_job(&facts.vault, &job_id, &mut report)
+                        .await
+                }
+            }
+            .map_err(|e| step_failure(&e))?;
         }
-        Ok(self.outputs(node, &facts, &job_id).await)
+        Ok(self.outputs(node, &facts, Some(&job_id)).await)
     }
 
     async fn find_submitted(
@@ -414,11 +522,15 @@ impl Restorer for AzureRestorer {
         node: &ResolvedNode,
         since: jiff::Timestamp,
     ) -> Result<Option<Submission>, StepFailure> {
-        // A template deployment is a PUT of the same name: sending it again is safe.
+        // A template deployment is a PUT of the same name: sending it again is
+        // safe, and so is provisioning a file recovery session again.
         if node.kind == "deploy-template" {
             return Ok(None);
         }
         let facts = self.facts(node)?;
+        if facts.point.is_some() || node.kind == "reinstall-disk-encryption" {
+            return Ok(None);
+        }
         // Azure's filter speaks whole seconds: widen the window so that a job
         // started in the same second as `since` or as now is inside, then
         // narrow it precisely here. The slack allows for the clocks of this
@@ -435,11 +547,24 @@ impl Restorer for AzureRestorer {
                 .saturating_add(jiff::SignedDuration::from_secs(300))
                 .unwrap_or(jiff::Timestamp::MAX),
         };
-        let jobs = self
-            .backup
-            .restore_jobs_of(&facts.vault, facts.source.name(), &window)
-            .await
-            .map_err(|e| step_failure(&e))?;
+        let jobs = match &facts.cross_region {
+            Some(target) => {
+                self.backup
+                    .cross_region_restore_jobs_of(
+                        target,
+                        &facts.vault,
+                        facts.source.name(),
+                        &window,
+                    )
+                    .await
+            }
+            None => {
+                self.backup
+                    .restore_jobs_of(&facts.vault, facts.source.name(), &window)
+                    .await
+            }
+        }
+        .map_err(|e| step_failure(&e))?;
         // A failed or cancelled job restored nothing: that restore is sent again.
         let live = jobs.iter().find(|job| {
             let details = job.properties.as_ref().and_then(Job::iaas_vm);
