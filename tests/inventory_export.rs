@@ -387,3 +387,22 @@ fn export_over_the_production_sign_in_only_reads_and_never_shows_the_secret() {
     assert!(exported.vaults.iter().all(|v| v.id.contains(PROD)));
     assert!(!exported.virtual_machines.is_empty());
 }
+
+#[test]
+fn an_export_must_name_what_to_read_and_ids_must_be_ids() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = restoreplan(dir.path(), &["inventory", "export", "-o", "out.yaml"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("`--subscription <id>` or `--vault <id>`"));
+    let output = restoreplan(
+        dir.path(),
+        &["inventory", "export", "--vault", "rsv-prod-weu"],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output.stderr).contains("error[EX010]"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert!(!dir.path().join("out.yaml").exists());
+}
