@@ -6,11 +6,8 @@
 mod support;
 
 use assert_cmd::Command;
-use restoreplan::model::Inventory;
-use restoreplan::pipeline::load_inventory;
-use restoreplan::source::SourceFile;
 use std::path::{Path, PathBuf};
-use support::inventory::{comparable, first_difference};
+use support::inventory::{comparable, first_difference, load, seed_path};
 
 const PROD: &str = "3f2c8a1e-6b4d-4e8a-9c1f-2d7e5b9a0c41";
 const SANDBOX: &str = "8b1d4e7a-2c9f-4a3b-b6e5-71f0c2d9e813";
@@ -19,13 +16,6 @@ const SINCE: &str = "36500d";
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn seed_path() -> String {
-    root()
-        .join("plans/inventory/contoso.yaml")
-        .to_string_lossy()
-        .into_owned()
 }
 
 fn restoreplan(dir: &Path, args: &[&str]) -> std::process::Output {
@@ -39,14 +29,6 @@ fn restoreplan(dir: &Path, args: &[&str]) -> std::process::Output {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn load(path: &Path) -> Inventory {
-    let (source, problems) = SourceFile::read(&path.to_string_lossy()).expect("readable");
-    let loaded = load_inventory(source, problems);
-    loaded
-        .inventory
-        .unwrap_or_else(|| panic!("{path:?} loads: {:?}", loaded.report.diagnostics))
 }
 
 /// Exports the seeded estate of both subscriptions to `file` in `dir`.
@@ -282,110 +264,6 @@ fn the_snapshot_only_holds_recovery_points_within_since() {
         .count();
     assert_eq!(points, 0, "the seed's points are all older than a second");
     assert!(!exported.vaults.is_empty());
-}
-
-/// A `restoreplan emulator` process, killed when dropped.
-struct EmulatorProcess {
-    child: std::process::Child,
-    url: String,
-}
-
-impl Drop for EmulatorProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-#[test]
-fn export_over_the_production_sign_in_only_reads_and_never_shows_the_secret() {
-    use std::io::BufRead;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let (record, ca) = (dir.path().join("record.jsonl"), dir.path().join("ca.pem"));
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_restoreplan"))
-        .arg("emulator")
-        .args([
-            "--inventory",
-            &seed_path(),
-            "--accept-any-client",
-            "--record",
-        ])
-        .arg(&record)
-        .arg("--ca-out")
-        .arg(&ca)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("the emulator starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut emulator = EmulatorProcess {
-        child,
-        url: String::new(),
-    };
-    let first = std::io::BufReader::new(stdout)
-        .lines()
-        .next()
-        .expect("a line")
-        .expect("text");
-    emulator.url = first.trim_start_matches("emulator: ").to_owned();
-    assert!(emulator.url.starts_with("https://127.0.0.1:"), "{first}");
-    let secret = "planted-export-secret-5b0f";
-    let output = Command::cargo_bin("restoreplan")
-        .expect("the binary is built")
-        .current_dir(dir.path())
-        .args([
-            "inventory",
-            "export",
-            "--subscription",
-            PROD,
-            "--since",
-            SINCE,
-            "-o",
-            "out.yaml",
-        ])
-        .args([
-            "--auth",
-            "client-secret",
-            "--arm-endpoint",
-            &emulator.url,
-            "--authority-host",
-            &emulator.url,
-        ])
-        .arg("--ca-cert")
-        .arg(&ca)
-        .env("AZURE_TENANT_ID", "5e1b9c3a-7d2f-4b8e-a6c0-93f4d1e2b7a5")
-        .env("AZURE_CLIENT_ID", "export-test")
-        .env("AZURE_CLIENT_SECRET", secret)
-        .output()
-        .expect("runs");
-    let (out, err) = (text(&output.stdout), text(&output.stderr));
-    assert!(output.status.success(), "{err}");
-    let written = std::fs::read_to_string(dir.path().join("out.yaml")).expect("written");
-    for shown in [&out, &err, &written] {
-        assert!(!shown.contains(secret));
-    }
-    drop(emulator);
-    let requests: Vec<serde_json::Value> = std::fs::read_to_string(&record)
-        .expect("recorded")
-        .lines()
-        .map(|line| serde_json::from_str(line).expect("JSON line"))
-        .collect();
-    let arm: Vec<&serde_json::Value> = requests
-        .iter()
-        .filter(|r| {
-            r["path"]
-                .as_str()
-                .is_some_and(|p| p.starts_with("/subscriptions/"))
-        })
-        .collect();
-    assert!(arm.len() > 50, "{} ARM requests", arm.len());
-    assert!(
-        arm.iter().all(|r| r["method"] == "GET"),
-        "export only reads"
-    );
-    let exported = load(&dir.path().join("out.yaml"));
-    assert!(exported.vaults.iter().all(|v| v.id.contains(PROD)));
-    assert!(!exported.virtual_machines.is_empty());
 }
 
 #[test]

@@ -2,6 +2,26 @@
 //! `inventory export` against the emulator's seed.
 
 use restoreplan::model::{DiskSku, Inventory, StorageRedundancy, VmEncryption};
+use restoreplan::pipeline::load_inventory;
+use restoreplan::source::SourceFile;
+use std::path::Path;
+
+/// The Contoso inventory every example plan is checked against.
+pub fn seed_path() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("plans/inventory/contoso.yaml")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Loads an inventory file as `plan` does; one that does not load fails the test.
+pub fn load(path: &Path) -> Inventory {
+    let (source, problems) = SourceFile::read(&path.to_string_lossy()).expect("readable");
+    let loaded = load_inventory(source, problems);
+    loaded
+        .inventory
+        .unwrap_or_else(|| panic!("{path:?} loads: {:?}", loaded.report.diagnostics))
+}
 
 /// The facts ARM cannot tell, set alike on both sides (see
 /// `restoreplan::azure::discover` for how export fills each), and the
