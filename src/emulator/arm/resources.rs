@@ -101,10 +101,13 @@ pub fn virtual_machines(call: &Call) -> Result<Response, ArmError> {
         })
         .map(wire_vm)
         .collect();
-    ok(&Page {
-        value: vms,
-        next_link: None,
-    })
+    // Paged like the other lists, so that a client must follow `nextLink`.
+    let path = format!(
+        "{}/providers/Microsoft.Compute/virtualMachines",
+        crate::azure::id::ArmId::url_path(&subscription)
+    );
+    let (value, next_link) = super::call::page(call, &vms, &path);
+    ok(&Page { value, next_link })
 }
 
 /// The subnet as ARM shows it: its used addresses as IP configurations, so
