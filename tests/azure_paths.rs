@@ -84,6 +84,7 @@ fn every_request() -> Vec<Request> {
         api::vault_get(&vault()),
         api::virtual_machine_get(&vm()),
         api::virtual_machines_list_all(&subscription),
+        api::virtual_machines_status_list_all(&subscription),
         api::virtual_machine_extension_create(&vm(), "AzureDiskEncryptionForLinux"),
         api::virtual_network_get(&subnet().virtual_network),
         api::subnet_get(&subnet()),

@@ -55,8 +55,7 @@ pub fn comparable(mut inventory: Inventory) -> serde_json::Value {
         }
     }
     for vm in &mut inventory.virtual_machines {
-        // From the instance view, Azure Monitor, the ADE extension and the disk resource.
-        vm.generalized = false;
+        // From Azure Monitor, the ADE extension and the disk resource.
         vm.diagnostic_settings = false;
         vm.encryption = VmEncryption {
             ade_key_kind: Default::default(),
@@ -82,6 +81,7 @@ pub fn comparable(mut inventory: Inventory) -> serde_json::Value {
             vm.license_type = None;
             vm.identity = Default::default();
             vm.encryption.host_encryption = false;
+            vm.generalized = false;
         }
     }
     inventory.virtual_machines.sort_by(|a, b| a.id.cmp(&b.id));

@@ -111,6 +111,12 @@ pub fn virtual_machines_list_all(subscription: &SubscriptionId) -> Request {
     )
 }
 
+/// Lists the instance views of every virtual machine of a subscription
+/// (`statusOnly=true`): whether each is generalized, in one paged list.
+pub fn virtual_machines_status_list_all(subscription: &SubscriptionId) -> Request {
+    virtual_machines_list_all(subscription).with("statusOnly", Some("true".to_owned()))
+}
+
 /// Creates or updates the extension `name` of `vm`.
 pub fn virtual_machine_extension_create(vm: &VirtualMachineId, name: &str) -> Request {
     Request::new(

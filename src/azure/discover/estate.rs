@@ -3,7 +3,7 @@
 //! resource groups with the names they hold, compute quotas and the VM
 //! sizes' vCPUs and families.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::Problems;
 use crate::azure::api;
@@ -44,6 +44,8 @@ pub(super) struct SubscriptionEstate {
     pub machines: Vec<WireVm>,
     /// VM size (lower-cased) → its facts.
     pub sizes: HashMap<String, SizeFacts>,
+    /// The ids (lower-cased) of the generalized VMs.
+    pub generalized: HashSet<String>,
 }
 
 /// Reads a subscription's estate; `None` when the subscription itself
@@ -63,6 +65,26 @@ pub(super) async fn subscription(
         Err(error) => {
             problems.missing(&label, &error);
             return None;
+        }
+    };
+    // The instance views say which VMs are generalized: one more paged list.
+    let generalized: HashSet<String> = match backup
+        .list_all::<WireVm>(&api::virtual_machines_status_list_all(subscription))
+        .await
+    {
+        Ok(views) => views
+            .into_iter()
+            .filter(|vm| {
+                vm.properties
+                    .as_ref()
+                    .and_then(|p| p.instance_view.as_ref())
+                    .is_some_and(|view| view.generalized())
+            })
+            .filter_map(|vm| vm.meta.id.map(|id| id.to_ascii_lowercase()))
+            .collect(),
+        Err(error) => {
+            problems.detail(&format!("the VMs' instance views of {label}"), &error);
+            HashSet::new()
         }
     };
     let mut list = async |what: &str, request: api::Request| -> Vec<serde_json::Value> {
@@ -206,6 +228,7 @@ pub(super) async fn subscription(
         quotas,
         machines,
         sizes,
+        generalized,
     })
 }
 

@@ -13,7 +13,7 @@
 //! - `RA-GRS` vaults read as `GRS` (the storage configuration says
 //!   `GeoRedundant` for both);
 //! - facts that need APIs discovery does not call are left at the schema's
-//!   default: a VM's `generalized` (instance view), `diagnosticSettings`
+//!   default: a VM's `diagnosticSettings`
 //!   (Azure Monitor), ADE's key kind and pass (the ADE extension), a
 //!   disk's `shared` (the disk resource), a subscription's `features`.
 
@@ -196,7 +196,12 @@ pub async fn discover(backup: &Backup, scope: &Scope, progress: &dyn Progress) -
             progress,
         )
         .await;
-        inventory.virtual_machines.extend(machines);
+        inventory
+            .virtual_machines
+            .extend(machines.into_iter().map(|mut vm| {
+                vm.generalized = read.generalized.contains(&vm.id.to_ascii_lowercase());
+                vm
+            }));
         sizes.extend(read.sizes);
         let vaults =
             backup::vaults(backup, subscription, scope, &pairs, &mut problems, progress).await;

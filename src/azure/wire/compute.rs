@@ -98,6 +98,38 @@ pub struct VirtualMachineProperties {
     /// The dedicated host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<SubResource>,
+    /// The instance view (in a list with `statusOnly=true`): power and OS state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_view: Option<InstanceView>,
+}
+
+/// A VM's instance view, of which restoreplan reads the statuses.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InstanceView {
+    /// `PowerState/running`, `OSState/generalized`…
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statuses: Option<Vec<InstanceViewStatus>>,
+}
+
+impl InstanceView {
+    /// Whether a status says the OS is generalized (sysprepped or deprovisioned).
+    pub fn generalized(&self) -> bool {
+        self.statuses
+            .iter()
+            .flatten()
+            .filter_map(|s| s.code.as_deref())
+            .any(|code| code.eq_ignore_ascii_case("OSState/generalized"))
+    }
+}
+
+/// One status of an instance view.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InstanceViewStatus {
+    /// The status code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 /// The size of a VM.

@@ -141,6 +141,41 @@ pub(super) fn wire_vm(vm: &VirtualMachine) -> WireVm {
             availability_set: reference(&vm.availability_set),
             proximity_placement_group: reference(&vm.proximity_placement_group),
             host: reference(&vm.dedicated_host),
+            instance_view: None,
+        }),
+    }
+}
+
+/// The VM with only its instance view, as `VirtualMachines_ListAll` with
+/// `statusOnly=true` lists it.
+pub(super) fn wire_vm_status(vm: &VirtualMachine) -> WireVm {
+    use crate::azure::wire::compute::{InstanceView, InstanceViewStatus};
+    let status = |code: &str| InstanceViewStatus {
+        code: Some(code.to_owned()),
+    };
+    let mut statuses = vec![
+        status("ProvisioningState/succeeded"),
+        status("PowerState/running"),
+    ];
+    if vm.generalized {
+        statuses.push(status("OSState/generalized"));
+    }
+    WireVm {
+        meta: ResourceMeta {
+            id: Some(vm.id.clone()),
+            name: Some(vm.name.clone()),
+            kind: Some("Microsoft.Compute/virtualMachines".to_owned()),
+            location: Some(vm.region.clone()),
+            ..ResourceMeta::default()
+        },
+        zones: None,
+        identity: None,
+        plan: None,
+        properties: Some(VirtualMachineProperties {
+            instance_view: Some(InstanceView {
+                statuses: Some(statuses),
+            }),
+            ..VirtualMachineProperties::default()
         }),
     }
 }

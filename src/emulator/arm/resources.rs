@@ -99,7 +99,13 @@ pub fn virtual_machines(call: &Call) -> Result<Response, ArmError> {
                     .subscription()
                     .is_some_and(|s| s.eq_ignore_ascii_case(subscription.as_str()))
         })
-        .map(wire_vm)
+        .map(|vm| {
+            if call.query("statusOnly") == Some("true") {
+                super::machines::wire_vm_status(vm)
+            } else {
+                wire_vm(vm)
+            }
+        })
         .collect();
     // Paged like the other lists, so that a client must follow `nextLink`.
     let path = format!(
