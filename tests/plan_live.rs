@@ -156,3 +156,38 @@ fn azure_flags_without_live_are_refused() {
     let output = plan(dir.path(), &[&plan_path, "--validate-with-azure"]);
     assert_eq!(output.status.code(), Some(2), "clap refuses it");
 }
+
+#[test]
+fn the_saved_live_snapshot_gives_the_same_resolved_plan_from_a_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = live(
+        dir.path(),
+        "plans/single-vm-new.yaml",
+        &["--save-inventory", "snapshot.yaml", "--out", "live.json"],
+    );
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let plan_path = path("plans/single-vm-new.yaml");
+    let output = plan(
+        dir.path(),
+        &[
+            &plan_path,
+            "--inventory",
+            "snapshot.yaml",
+            "--at",
+            AT,
+            "--out",
+            "file.json",
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let read = |name: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join(name)).expect("written"))
+            .expect("JSON")
+    };
+    let (on_live, on_file) = (read("live.json"), read("file.json"));
+    assert_eq!(
+        on_live["hash"], on_file["hash"],
+        "the hash covers the same snapshot"
+    );
+    assert_eq!(on_live, on_file);
+}

@@ -22,6 +22,10 @@ pub(super) struct LiveArgs {
     /// Also ask Azure's own validation (ValidateOperation) about each restore (needs `--live`).
     #[arg(long, requires = "live")]
     validate_with_azure: bool,
+    /// Also keep the estate read live in this file (as `inventory export -o` writes it), so
+    /// that `plan --inventory FILE` and `apply --inventory FILE` check the very same snapshot.
+    #[arg(long, value_name = "FILE", requires = "live")]
+    save_inventory: Option<std::path::PathBuf>,
     #[command(flatten)]
     scope: ScopeArgs,
     #[command(flatten)]
@@ -98,8 +102,19 @@ impl LiveArgs {
         let live = LiveInventory { session, folder };
         let text = render(&discovery.inventory, false).map_err(|p| super::refuse(&p))?;
         checked(&live.path(), &text).map_err(|p| super::refuse(&p))?;
-        std::fs::write(live.path(), text)
+        std::fs::write(live.path(), &text)
             .map_err(|error| fail(&format!("cannot write `{}`: {error}", live.path())))?;
+        if let Some(path) = &self.save_inventory {
+            crate::exec::run_folder::write_file_whole(path, text.as_bytes()).map_err(|error| {
+                super::refuse(
+                    &Diagnostic::new(
+                        Code::ExportNotWritten,
+                        format!("cannot write `{}`: {error}", path.display()),
+                    )
+                    .with_help(Code::ExportNotWritten.info().fix),
+                )
+            })?;
+        }
         Ok(Some(live))
     }
 }
