@@ -39,7 +39,7 @@ const EMULATOR_TENANT: &str = "00000000-0000-4000-8000-0000000e4c7a";
 /// Arguments of `apply`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The plan file.
+    /// The plan file, or a resolved plan from `plan --out` (executed exactly as reviewed).
     #[arg(value_name = "PLAN")]
     plan: String,
     /// The inventory; default: the plan's own `inventory:`.
@@ -220,6 +220,51 @@ fn ask_at_the_terminal(args: &Args, progress: &Arc<Progress>) -> Option<Asker> {
     }))
 }
 
+/// The resolved plan `path` holds (`plan --out`), or `None` for a plan file.
+fn reviewed_plan(path: &str) -> Result<Option<Resolved>, Outcome> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        // Not readable as text: the dry run reports why.
+        return Ok(None);
+    };
+    let Ok(serde_json::Value::Object(object)) = serde_json::from_str::<serde_json::Value>(&text)
+    else {
+        return Ok(None);
+    };
+    if object.contains_key("apiVersion") || !object.contains_key("nodes") {
+        return Ok(None);
+    }
+    serde_json::from_value(serde_json::Value::Object(object))
+        .map(Some)
+        .map_err(|error| {
+            fail(&format!(
+                "`{path}` looks like a resolved plan (`plan --out`) but cannot be read as one: {error}"
+            ))
+        })
+}
+
+/// The plan, inventory and time a resolved plan was made from.
+fn reviewed_inputs(
+    args: &Args,
+    reviewed: &Resolved,
+) -> Result<(String, Option<String>, DryRunAt), Outcome> {
+    if args.at.is_some() {
+        return Err(fail(
+            "a resolved plan is applied as of the time it was checked for; `--at` cannot change it",
+        ));
+    }
+    let Some(plan_file) = reviewed.plan_file.clone() else {
+        return Err(fail(&format!(
+            "`{}` does not name the plan it was made from; make it again with `restoreplan plan <PLAN> --out FILE`",
+            args.plan
+        )));
+    };
+    let inventory = args
+        .inventory
+        .clone()
+        .or_else(|| reviewed.inventory_file.clone());
+    Ok((plan_file, inventory, DryRunAt::Time(reviewed.at)))
+}
+
 /// The first stop signal stops scheduling (the executor records what is in
 /// flight); a second exits at once, which leaves the journal consistent since
 /// every event is on disk before its action.
@@ -295,16 +340,34 @@ fn refused_by_dry_run() -> Outcome {
 }
 
 pub(super) fn run(args: Args, style: human::Style) -> Outcome {
-    // The emulator replays the estate as the inventory saw it, so a drill
-    // against it gives the same answer whenever it is run.
-    let at = match (&args.at, args.emulator) {
-        (None, true) => DryRunAt::InventorySnapshot,
-        (at, _) => match parse_at(at.as_deref()) {
-            Ok(at) => DryRunAt::Time(at),
+    let reviewed = match reviewed_plan(&args.plan) {
+        Ok(reviewed) => reviewed,
+        Err(outcome) => return outcome,
+    };
+    let (plan_path, inventory_path, at) = match &reviewed {
+        Some(reviewed) => match reviewed_inputs(&args, reviewed) {
+            Ok(inputs) => inputs,
             Err(outcome) => return outcome,
         },
+        // The emulator replays the estate as the inventory saw it, so a
+        // drill against it gives the same answer whenever it is run.
+        None => match (&args.at, args.emulator) {
+            (None, true) => (
+                args.plan.clone(),
+                args.inventory.clone(),
+                DryRunAt::InventorySnapshot,
+            ),
+            (at, _) => match parse_at(at.as_deref()) {
+                Ok(at) => (
+                    args.plan.clone(),
+                    args.inventory.clone(),
+                    DryRunAt::Time(at),
+                ),
+                Err(outcome) => return outcome,
+            },
+        },
     };
-    let checked = match check_files(&args.plan, args.inventory.as_deref(), at, None, style) {
+    let mut checked = match check_files(&plan_path, inventory_path.as_deref(), at, None, style) {
         Ok(checked) => checked,
         Err(Outcome::Problems) => return refused_by_dry_run(),
         Err(outcome) => return outcome,
@@ -312,6 +375,23 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
     if checked.report.errors() > 0 {
         eprint!("{}", human::render(&checked.report, style));
         return refused_by_dry_run();
+    }
+    if let Some(reviewed) = reviewed {
+        // Executed exactly as reviewed: the same files, and the recovery
+        // points pinned then, not chosen again.
+        if reviewed.hash != checked.resolved.hash {
+            return refuse(
+                &crate::diagnostic::Diagnostic::new(
+                    crate::diagnostic::Code::PlanChanged,
+                    format!(
+                        "`{}` was made from files that hashed to {}, but `{plan_path}` and its inventory now hash to {}",
+                        args.plan, reviewed.hash, checked.resolved.hash
+                    ),
+                )
+                .with_help(crate::diagnostic::Code::PlanChanged.info().fix),
+            );
+        }
+        checked.resolved = reviewed;
     }
     let Some(plan) = checked.validated.plan.clone() else {
         return Outcome::Problems;
@@ -362,7 +442,7 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
     let graph = Arc::new(checked.expanded);
     let inventory = Arc::new(checked.inventory);
     let resolved = Arc::new(resolved);
-    let plan_dir = Path::new(&args.plan)
+    let plan_dir = Path::new(&plan_path)
         .parent()
         .unwrap_or(Path::new(""))
         .to_path_buf();
