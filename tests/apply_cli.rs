@@ -434,3 +434,35 @@ fn a_reviewed_plan_whose_files_changed_since_is_refused() {
         "nothing was started"
     );
 }
+
+#[test]
+fn a_time_scale_that_outruns_a_restore_timeout_is_named_before_the_run() {
+    let state = tempfile::tempdir().unwrap();
+    let output = Command::cargo_bin("restoreplan")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "apply",
+            "plans/file-recovery.yaml",
+            "--inventory",
+            "plans/inventory/contoso.yaml",
+            "--emulator",
+            "--yes",
+            "--approve",
+            "copy-done",
+            "--time-scale",
+            "3000",
+            "--state-dir",
+        ])
+        .arg(state.path())
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "one poll of the emulator spans 50m of emulated time, so `mount` (timeout 30m)"
+        ),
+        "{stderr}"
+    );
+}

@@ -220,6 +220,28 @@ fn ask_at_the_terminal(args: &Args, progress: &Arc<Progress>) -> Option<Asker> {
     }))
 }
 
+/// The Azure client polls the emulator in real seconds, each of which is
+/// `time_scale` emulated seconds: a restore whose timeout allows only a few
+/// polls can time out on the emulator though it would not on Azure.
+fn warn_if_time_scale_outruns_timeouts(plan: &crate::model::Plan, time_scale: f64) {
+    const POLLS: f64 = 3.0;
+    let tightest = plan
+        .steps
+        .iter()
+        .filter(|step| matches!(step.kind, crate::model::StepKind::Restore(_)))
+        .filter_map(|step| step.timeout.or(plan.execution.timeout).map(|t| (step, t)))
+        .min_by_key(|(_, timeout)| timeout.as_secs());
+    if let Some((step, timeout)) = tightest
+        && (timeout.as_secs() as f64) < POLLS * time_scale
+    {
+        eprintln!(
+            "warning: at --time-scale {time_scale} one poll of the emulator spans {} of emulated time, so `{}` (timeout {timeout}) may time out on the emulator only; use a smaller --time-scale",
+            crate::model::Duration::from_secs(time_scale.round() as u64),
+            step.id
+        );
+    }
+}
+
 /// The resolved plan `path` holds (`plan --out`), or `None` for a plan file.
 fn reviewed_plan(path: &str) -> Result<Option<Resolved>, Outcome> {
     let Ok(text) = std::fs::read_to_string(path) else {
@@ -404,6 +426,9 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
         return fail("the plan has steps that `apply` cannot execute yet; nothing was started");
     }
     eprint!("{}", crate::report::plan::summary(&checked.resolved));
+    if args.emulator {
+        warn_if_time_scale_outruns_timeouts(&plan, args.time_scale);
+    }
     match confirmed(&args, &checked.resolved) {
         Ok(true) => {}
         Ok(false) => return fail("not applied"),
