@@ -3,38 +3,35 @@
 //! executes it through the Azure client against Azure or the embedded
 //! emulator, journaling every step; `--resume <run-id>` goes on with a run.
 
-use super::plan::{DryRunAt, check_files, parse_at};
-use super::progress::Progress;
-use super::signals::StopSignals;
-use super::{Outcome, fail, refuse, report_problem};
-use crate::azure::auth::{AuthMethod, AuthSettings};
+mod connect;
+mod operator;
+mod reviewed;
+
+use self::connect::backup_client;
+use self::operator::{ask_at_the_terminal, confirmed, warn_if_time_scale_outruns_timeouts};
+use self::reviewed::{reviewed_inputs, reviewed_plan};
+use crate::azure::auth::AuthMethod;
 use crate::azure::backup::JobProgress;
-use crate::azure::backup::{Backup, BackupSettings};
-use crate::azure::cloud::{Cloud, CloudName};
-use crate::azure::connect::{ConnectOptions, connect};
-use crate::azure::secret::SecretText;
+use crate::azure::cloud::CloudName;
 use crate::check::resolved::Resolved;
+use crate::cli::plan::{DryRunAt, check_files, parse_at};
+use crate::cli::progress::Progress;
+use crate::cli::signals::StopSignals;
+use crate::cli::{Outcome, fail, refuse, report_problem};
 use crate::clock::{Clock, ScaledClock, SharedClock, SystemClock};
-use crate::emulator::{Emulator, EmulatorConfig, EmulatorHandle};
 use crate::exec::approval::current_user;
 use crate::exec::azure::AzureRestorer;
-use crate::exec::executor::Asker;
 use crate::exec::executor::{Outcome as RunOutcome, Recorder, Setup, execute};
 use crate::exec::journal::{self, Event, JournalWriter};
 use crate::exec::lock::{Holder, PlanLock, host_name};
 use crate::exec::run_folder::{DEFAULT_STATE_DIR, RunFolder, StateDir, write_whole};
 use crate::exec::state::RunState;
 use crate::exec::surroundings::Surroundings;
-use crate::model::Approve;
 use crate::report::human;
 use crate::report::run::{RunReport, html, markdown};
-use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
-
-/// The tenant the embedded emulator signs `apply --emulator` in with.
-const EMULATOR_TENANT: &str = "00000000-0000-4000-8000-0000000e4c7a";
 
 /// Arguments of `apply`.
 #[derive(Debug, clap::Args)]
@@ -117,32 +114,6 @@ fn parse_duration(text: &str) -> Result<crate::model::Duration, String> {
         .ok_or_else(|| format!("`{text}` is not a duration such as `30s`, `5m` or `1h30m`"))
 }
 
-/// Asks on a terminal; refuses without one unless `--yes`.
-fn confirmed(args: &Args, resolved: &Resolved) -> Result<bool, Outcome> {
-    if args.yes {
-        return Ok(true);
-    }
-    if !std::io::stdin().is_terminal() {
-        return Err(fail(
-            "not asking for confirmation without a terminal: review the plan and pass `--yes`",
-        ));
-    }
-    eprint!(
-        "Apply `{}` ({} nodes) {}? [y/N] ",
-        resolved.plan,
-        resolved.nodes.len(),
-        if args.emulator {
-            "to the local emulator"
-        } else {
-            "to Azure"
-        }
-    );
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    let _ = std::io::stdin().lock().read_line(&mut answer);
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
-}
-
 /// The run folder and the journal state to start from: a new run, or the
 /// one named by `--resume`, whose plan must be the one that was reviewed.
 fn open_run(
@@ -195,98 +166,6 @@ fn open_run(
     Ok((folder, state, writer, reviewed))
 }
 
-/// On a terminal (and not streaming JSON), approval gates ask at the prompt
-/// as well as waiting for `restoreplan approve` from elsewhere.
-fn ask_at_the_terminal(args: &Args, progress: &Arc<Progress>) -> Option<Asker> {
-    if args.events.is_some() || !std::io::stdin().is_terminal() {
-        return None;
-    }
-    let progress = progress.clone();
-    Some(Arc::new(move |node: &str, gate: &Approve| {
-        let approvers = if gate.approvers.is_empty() {
-            String::new()
-        } else {
-            format!(" (approvers: {})", gate.approvers.join(", "))
-        };
-        progress.say(&format!(
-            "approval needed: `{node}`{approvers}\n  {}\n  approve here with y, or from elsewhere with `restoreplan approve`; y/N?",
-            human::printable(gate.message.trim())
-        ));
-        let mut answer = String::new();
-        if std::io::stdin().lock().read_line(&mut answer).is_err() {
-            return false;
-        }
-        matches!(answer.trim(), "y" | "Y" | "yes")
-    }))
-}
-
-/// The Azure client polls the emulator in real seconds, each of which is
-/// `time_scale` emulated seconds: a restore whose timeout allows only a few
-/// polls can time out on the emulator though it would not on Azure.
-fn warn_if_time_scale_outruns_timeouts(plan: &crate::model::Plan, time_scale: f64) {
-    const POLLS: f64 = 3.0;
-    let tightest = plan
-        .steps
-        .iter()
-        .filter(|step| matches!(step.kind, crate::model::StepKind::Restore(_)))
-        .filter_map(|step| step.timeout.or(plan.execution.timeout).map(|t| (step, t)))
-        .min_by_key(|(_, timeout)| timeout.as_secs());
-    if let Some((step, timeout)) = tightest
-        && (timeout.as_secs() as f64) < POLLS * time_scale
-    {
-        eprintln!(
-            "warning: at --time-scale {time_scale} one poll of the emulator spans {} of emulated time, so `{}` (timeout {timeout}) may time out on the emulator only; use a smaller --time-scale",
-            crate::model::Duration::from_secs(time_scale.round() as u64),
-            step.id
-        );
-    }
-}
-
-/// The resolved plan `path` holds (`plan --out`), or `None` for a plan file.
-fn reviewed_plan(path: &str) -> Result<Option<Resolved>, Outcome> {
-    let Ok(text) = std::fs::read_to_string(path) else {
-        // Not readable as text: the dry run reports why.
-        return Ok(None);
-    };
-    let Ok(serde_json::Value::Object(object)) = serde_json::from_str::<serde_json::Value>(&text)
-    else {
-        return Ok(None);
-    };
-    if object.contains_key("apiVersion") || !object.contains_key("nodes") {
-        return Ok(None);
-    }
-    serde_json::from_value(serde_json::Value::Object(object))
-        .map(Some)
-        .map_err(|error| {
-            fail(&format!(
-                "`{path}` looks like a resolved plan (`plan --out`) but cannot be read as one: {error}"
-            ))
-        })
-}
-
-/// The plan, inventory and time a resolved plan was made from.
-fn reviewed_inputs(
-    args: &Args,
-    reviewed: &Resolved,
-) -> Result<(String, Option<String>, DryRunAt), Outcome> {
-    if args.at.is_some() {
-        return Err(fail(
-            "a resolved plan is applied as of the time it was checked for; `--at` cannot change it",
-        ));
-    }
-    let Some(plan_file) = reviewed.plan_file.clone() else {
-        return Err(fail(&format!(
-            "`{}` does not name the plan it was made from; make it again with `restoreplan plan <PLAN> --out FILE`",
-            args.plan
-        )));
-    };
-    let inventory = args
-        .inventory
-        .clone()
-        .or_else(|| reviewed.inventory_file.clone());
-    Ok((plan_file, inventory, DryRunAt::Time(reviewed.at)))
-}
-
 /// The first stop signal stops scheduling (the executor records what is in
 /// flight); a second exits at once, which leaves the journal consistent since
 /// every event is on disk before its action.
@@ -298,60 +177,6 @@ async fn interrupted(mut signals: StopSignals) {
         eprintln!("exiting at once; the journal holds every step started so far");
         std::process::exit(Outcome::Interrupted as i32);
     });
-}
-
-/// The Azure client: against the embedded emulator (started here), or Azure.
-async fn backup_client(
-    args: &Args,
-    inventory: &crate::model::Inventory,
-    start: jiff::Timestamp,
-) -> Result<(Backup, Option<EmulatorHandle>), Outcome> {
-    let mut settings = BackupSettings::default();
-    let (options, emulator) = if args.emulator {
-        let mut config = EmulatorConfig::new(inventory.clone());
-        config.time_scale = args.time_scale;
-        config.start = Some(start);
-        config.accept_any_client = true;
-        let handle = Emulator::start(config).await.map_err(|p| refuse(&p))?;
-        let cloud = Cloud::custom(
-            &handle.base_url,
-            &handle.base_url,
-            "https://management.azure.com",
-        )
-        .map_err(|error| fail(&format!("the emulator's endpoints: {error}")))?;
-        let mut options = ConnectOptions::new(cloud, AuthMethod::ClientSecret);
-        options.settings = AuthSettings {
-            tenant_id: Some(EMULATOR_TENANT.to_string()),
-            client_id: Some("restoreplan-apply".to_string()),
-            client_secret: Some(SecretText::new("emulator-only")),
-            ..AuthSettings::from_env(|_| None)
-        };
-        options.extra_ca_pem = Some(handle.ca_cert_pem.clone().into_bytes());
-        // The emulator's jobs run `time_scale` times faster than Azure's.
-        settings.job_interval = Duration::from_secs(1);
-        settings.operations.default_interval = Duration::from_secs(1);
-        (options, Some(handle))
-    } else {
-        let cloud = match (&args.arm_endpoint, &args.authority_host) {
-            (Some(arm), Some(authority)) => Cloud::custom(authority, arm, &args.arm_audience)
-                .map_err(|error| fail(&format!("the custom cloud: {error}")))?,
-            _ => Cloud::named(args.cloud),
-        };
-        let mut options = ConnectOptions::new(cloud, args.auth);
-        if let Some(path) = &args.ca_cert {
-            let pem = std::fs::read(path)
-                .map_err(|error| fail(&format!("cannot read `{}`: {error}", path.display())))?;
-            options.extra_ca_pem = Some(pem);
-        }
-        settings.job_interval = Duration::from_secs(args.job_poll_interval.as_secs().max(1));
-        (options, None)
-    };
-    let clock: SharedClock = Arc::new(SystemClock);
-    let (arm, choice) = connect(&options, clock).map_err(|error| refuse(&error.to_diagnostic()))?;
-    if !args.emulator {
-        eprintln!("signing in with {:?}: {}", choice.method, choice.reason);
-    }
-    Ok((Backup::new(Arc::new(arm), settings), emulator))
 }
 
 fn refused_by_dry_run() -> Outcome {
