@@ -348,3 +348,121 @@ fn an_approval_gate_nobody_answers_fails_after_the_approval_timeout() {
     let report = report(&only_run(state.path()));
     assert_eq!(report["outcome"], "failed");
 }
+
+#[test]
+fn a_reviewed_plan_is_applied_with_the_recovery_points_it_pinned() {
+    let state = tempfile::tempdir().unwrap();
+    let reviewed = state.path().join("resolved.json");
+    Command::cargo_bin("restoreplan")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "plan",
+            "tests/fixtures/apply/smoke.yaml",
+            "--at",
+            "2026-11-26T06:00:00Z",
+            "--out",
+        ])
+        .arg(&reviewed)
+        .assert()
+        .success();
+    let resolved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&reviewed).unwrap()).unwrap();
+    Command::cargo_bin("restoreplan")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("apply")
+        .arg(&reviewed)
+        .args(["--emulator", "--yes", "--state-dir"])
+        .arg(state.path())
+        .assert()
+        .success();
+    let report = report(&only_run(state.path()));
+    assert_eq!(report["planHash"], resolved["hash"]);
+    for node in resolved["nodes"].as_array().unwrap() {
+        let Some(point) = node["recoveryPoint"].as_object() else {
+            continue;
+        };
+        let step = report["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == node["id"])
+            .unwrap();
+        assert_eq!(step["recoveryPointTime"], point["time"], "{}", node["id"]);
+        assert_eq!(
+            step["outputs"]["recoveryPoint"], point["id"],
+            "{}",
+            node["id"]
+        );
+    }
+}
+
+#[test]
+fn a_reviewed_plan_whose_files_changed_since_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let plan = dir.path().join("plan.yaml");
+    let text = std::fs::read_to_string(fixture("smoke.yaml"))
+        .unwrap()
+        .replace("inventory: ../../../plans/inventory/contoso.yaml\n", "");
+    std::fs::write(&plan, &text).unwrap();
+    let reviewed = dir.path().join("resolved.json");
+    Command::cargo_bin("restoreplan")
+        .unwrap()
+        .arg("plan")
+        .arg(&plan)
+        .arg("--inventory")
+        .arg(root.join("plans/inventory/contoso.yaml"))
+        .args(["--at", "2026-11-26T06:00:00Z", "--out"])
+        .arg(&reviewed)
+        .assert()
+        .success();
+    // A reviewer's approval covers these bytes; an edit after review is not it.
+    std::fs::write(&plan, format!("{text}# edited after review\n")).unwrap();
+    Command::cargo_bin("restoreplan")
+        .unwrap()
+        .arg("apply")
+        .arg(&reviewed)
+        .args(["--emulator", "--yes", "--state-dir"])
+        .arg(dir.path().join("state"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("EX117").and(predicate::str::contains("now hash to")));
+    assert!(
+        !dir.path().join("state/runs").exists(),
+        "nothing was started"
+    );
+}
+
+#[test]
+fn a_time_scale_that_outruns_a_restore_timeout_is_named_before_the_run() {
+    let state = tempfile::tempdir().unwrap();
+    let output = Command::cargo_bin("restoreplan")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "apply",
+            "plans/file-recovery.yaml",
+            "--inventory",
+            "plans/inventory/contoso.yaml",
+            "--emulator",
+            "--yes",
+            "--approve",
+            "copy-done",
+            "--time-scale",
+            "3000",
+            "--state-dir",
+        ])
+        .arg(state.path())
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "one poll of the emulator spans 50m of emulated time, so `mount` (timeout 30m)"
+        ),
+        "{stderr}"
+    );
+}

@@ -5,10 +5,7 @@
 
 mod support;
 
-use restoreplan::azure::id::{
-    DiskEncryptionSetId, ProtectedItemId, RecoveryPointId, ResourceGroupId, StorageAccountId,
-    SubnetId, SubscriptionId, UserAssignedIdentityId, VaultId, VirtualMachineId, VirtualNetworkId,
-};
+use restoreplan::azure::id::{DiskEncryptionSetId, UserAssignedIdentityId, VirtualMachineId};
 use restoreplan::azure::secret::SecretText;
 use restoreplan::azure::wire::crr::{
     AadProperties, AadPropertiesResource, CrossRegionRestoreRequest, CrrAccessToken,
@@ -26,37 +23,7 @@ use restoreplan::azure::wire::validate::{
 };
 use serde::Serialize;
 use support::azure_spec::{SchemaOptions, SpecFile, Specs};
-
-const SUB: &str = "3f2c8a1e-6b4d-4e8a-9c1f-2d7e5b9a0c41";
-
-fn group(name: &str) -> ResourceGroupId {
-    ResourceGroupId::new(SubscriptionId::new(SUB).expect("guid"), name).expect("group")
-}
-
-fn vault() -> VaultId {
-    VaultId::new(group("rg-backup"), "rsv-prod").expect("vault")
-}
-
-fn vm() -> VirtualMachineId {
-    VirtualMachineId::new(group("rg-app"), "sql-01").expect("vm")
-}
-
-fn item() -> ProtectedItemId {
-    ProtectedItemId::for_vm(vault(), &vm())
-}
-
-fn point() -> RecoveryPointId {
-    RecoveryPointId::new(item(), "20982486783671").expect("point")
-}
-
-fn staging() -> StorageAccountId {
-    StorageAccountId::new(group("rg-app-dr"), "stappdr").expect("account")
-}
-
-fn subnet() -> SubnetId {
-    let vnet = VirtualNetworkId::new(group("rg-net"), "vnet-dr").expect("vnet");
-    SubnetId::new(vnet, "app").expect("subnet")
-}
+use support::sample_ids::{SUB, group, item, point, staging, subnet, vault, vm};
 
 /// The fields every VM restore carries.
 fn base_restore(recovery_type: RecoveryType) -> IaasVmRestoreRequest {

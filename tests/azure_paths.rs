@@ -5,42 +5,9 @@
 mod support;
 
 use restoreplan::azure::api::{self, ALL_OPERATIONS, Request, TimeWindow};
-use restoreplan::azure::id::{
-    ProtectedItemId, RecoveryPointId, ResourceGroupId, StorageAccountId, SubnetId, SubscriptionId,
-    VaultId, VirtualMachineId, VirtualNetworkId,
-};
+use restoreplan::azure::id::SubscriptionId;
 use support::azure_spec::{Specs, fits_template};
-
-const SUB: &str = "3f2c8a1e-6b4d-4e8a-9c1f-2d7e5b9a0c41";
-
-fn group(name: &str) -> ResourceGroupId {
-    ResourceGroupId::new(SubscriptionId::new(SUB).expect("guid"), name).expect("group")
-}
-
-fn vault() -> VaultId {
-    VaultId::new(group("rg-backup"), "rsv-prod").expect("vault")
-}
-
-fn vm() -> VirtualMachineId {
-    VirtualMachineId::new(group("rg-app"), "sql-01").expect("vm")
-}
-
-fn item() -> ProtectedItemId {
-    ProtectedItemId::for_vm(vault(), &vm())
-}
-
-fn point() -> RecoveryPointId {
-    RecoveryPointId::new(item(), "20982486783671").expect("point")
-}
-
-fn staging() -> StorageAccountId {
-    StorageAccountId::new(group("rg-app-dr"), "stappdr").expect("account")
-}
-
-fn subnet() -> SubnetId {
-    let vnet = VirtualNetworkId::new(group("rg-net"), "vnet-dr").expect("vnet");
-    SubnetId::new(vnet, "app").expect("subnet")
-}
+use support::sample_ids::{SUB, group, item, point, staging, subnet, vault, vm};
 
 /// One request per builder, so every operation the client can call is checked.
 fn every_request() -> Vec<Request> {

@@ -70,6 +70,13 @@ pub struct Resolved {
     pub hash: String,
     /// The restoreplan version that resolved it.
     pub tool_version: String,
+    /// The plan file, as `plan` was given it: `apply <resolved.json>` reads
+    /// the plan from there (and checks it still hashes to `hash`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_file: Option<String>,
+    /// The inventory file the plan was checked against, likewise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inventory_file: Option<String>,
     /// The time the plan was checked for.
     pub at: Timestamp,
     /// The steps of the plan.
@@ -214,6 +221,8 @@ pub fn resolve_plan(
         plan: plan.metadata.name.clone(),
         hash,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        plan_file: None,
+        inventory_file: None,
         at,
         steps: plan.steps.len(),
         waves: graph.wave_count(),

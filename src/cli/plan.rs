@@ -108,6 +108,7 @@ pub(super) fn check_files(
         show(validated.report);
         return Err(Outcome::Problems);
     }
+    let mut inventory_file = inventory_path.map(str::to_owned);
     let loaded = match early_inventory {
         Some(loaded) => loaded,
         None => {
@@ -121,7 +122,10 @@ pub(super) fn check_files(
                 .parent()
                 .unwrap_or(Path::new(""))
                 .join(relative);
-            load_inventory_and_hash(&path.to_string_lossy(), plan_text)
+            let path = path.to_string_lossy().into_owned();
+            let loaded = load_inventory_and_hash(&path, plan_text);
+            inventory_file = Some(path);
+            loaded
         }
     };
     let (loaded, hash) = loaded.map_err(|message| fail(&message))?;
@@ -158,7 +162,9 @@ pub(super) fn check_files(
         validated.document.as_ref(),
         findings,
     );
-    let resolved = resolve_plan(plan, &expanded, &inventory, &run, hash, at);
+    let mut resolved = resolve_plan(plan, &expanded, &inventory, &run, hash, at);
+    resolved.plan_file = Some(plan_path.to_owned());
+    resolved.inventory_file = inventory_file;
     super::keep_until_exit(run);
     Ok(Checked {
         validated,

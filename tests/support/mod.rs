@@ -6,5 +6,6 @@ pub mod arm;
 pub mod azure_spec;
 pub mod backup;
 pub mod inventory;
+pub mod sample_ids;
 pub mod scripted_server;
 pub mod tls_server;

@@ -3,43 +3,40 @@
 //! executes it through the Azure client against Azure or the embedded
 //! emulator, journaling every step; `--resume <run-id>` goes on with a run.
 
-use super::plan::{DryRunAt, check_files, parse_at};
-use super::progress::Progress;
-use super::signals::StopSignals;
-use super::{Outcome, fail, refuse, report_problem};
-use crate::azure::auth::{AuthMethod, AuthSettings};
+mod connect;
+mod operator;
+mod reviewed;
+
+use self::connect::backup_client;
+use self::operator::{ask_at_the_terminal, confirmed, warn_if_time_scale_outruns_timeouts};
+use self::reviewed::{reviewed_inputs, reviewed_plan};
+use crate::azure::auth::AuthMethod;
 use crate::azure::backup::JobProgress;
-use crate::azure::backup::{Backup, BackupSettings};
-use crate::azure::cloud::{Cloud, CloudName};
-use crate::azure::connect::{ConnectOptions, connect};
-use crate::azure::secret::SecretText;
+use crate::azure::cloud::CloudName;
 use crate::check::resolved::Resolved;
+use crate::cli::plan::{DryRunAt, check_files, parse_at};
+use crate::cli::progress::Progress;
+use crate::cli::signals::StopSignals;
+use crate::cli::{Outcome, fail, refuse, report_problem};
 use crate::clock::{Clock, ScaledClock, SharedClock, SystemClock};
-use crate::emulator::{Emulator, EmulatorConfig, EmulatorHandle};
 use crate::exec::approval::current_user;
 use crate::exec::azure::AzureRestorer;
-use crate::exec::executor::Asker;
 use crate::exec::executor::{Outcome as RunOutcome, Recorder, Setup, execute};
 use crate::exec::journal::{self, Event, JournalWriter};
 use crate::exec::lock::{Holder, PlanLock, host_name};
 use crate::exec::run_folder::{DEFAULT_STATE_DIR, RunFolder, StateDir, write_whole};
 use crate::exec::state::RunState;
 use crate::exec::surroundings::Surroundings;
-use crate::model::Approve;
 use crate::report::human;
 use crate::report::run::{RunReport, html, markdown};
-use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The tenant the embedded emulator signs `apply --emulator` in with.
-const EMULATOR_TENANT: &str = "00000000-0000-4000-8000-0000000e4c7a";
-
 /// Arguments of `apply`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The plan file.
+    /// The plan file, or a resolved plan from `plan --out` (executed exactly as reviewed).
     #[arg(value_name = "PLAN")]
     plan: String,
     /// The inventory; default: the plan's own `inventory:`.
@@ -117,32 +114,6 @@ fn parse_duration(text: &str) -> Result<crate::model::Duration, String> {
         .ok_or_else(|| format!("`{text}` is not a duration such as `30s`, `5m` or `1h30m`"))
 }
 
-/// Asks on a terminal; refuses without one unless `--yes`.
-fn confirmed(args: &Args, resolved: &Resolved) -> Result<bool, Outcome> {
-    if args.yes {
-        return Ok(true);
-    }
-    if !std::io::stdin().is_terminal() {
-        return Err(fail(
-            "not asking for confirmation without a terminal: review the plan and pass `--yes`",
-        ));
-    }
-    eprint!(
-        "Apply `{}` ({} nodes) {}? [y/N] ",
-        resolved.plan,
-        resolved.nodes.len(),
-        if args.emulator {
-            "to the local emulator"
-        } else {
-            "to Azure"
-        }
-    );
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    let _ = std::io::stdin().lock().read_line(&mut answer);
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
-}
-
 /// The run folder and the journal state to start from: a new run, or the
 /// one named by `--resume`, whose plan must be the one that was reviewed.
 fn open_run(
@@ -195,31 +166,6 @@ fn open_run(
     Ok((folder, state, writer, reviewed))
 }
 
-/// On a terminal (and not streaming JSON), approval gates ask at the prompt
-/// as well as waiting for `restoreplan approve` from elsewhere.
-fn ask_at_the_terminal(args: &Args, progress: &Arc<Progress>) -> Option<Asker> {
-    if args.events.is_some() || !std::io::stdin().is_terminal() {
-        return None;
-    }
-    let progress = progress.clone();
-    Some(Arc::new(move |node: &str, gate: &Approve| {
-        let approvers = if gate.approvers.is_empty() {
-            String::new()
-        } else {
-            format!(" (approvers: {})", gate.approvers.join(", "))
-        };
-        progress.say(&format!(
-            "approval needed: `{node}`{approvers}\n  {}\n  approve here with y, or from elsewhere with `restoreplan approve`; y/N?",
-            human::printable(gate.message.trim())
-        ));
-        let mut answer = String::new();
-        if std::io::stdin().lock().read_line(&mut answer).is_err() {
-            return false;
-        }
-        matches!(answer.trim(), "y" | "Y" | "yes")
-    }))
-}
-
 /// The first stop signal stops scheduling (the executor records what is in
 /// flight); a second exits at once, which leaves the journal consistent since
 /// every event is on disk before its action.
@@ -233,60 +179,6 @@ async fn interrupted(mut signals: StopSignals) {
     });
 }
 
-/// The Azure client: against the embedded emulator (started here), or Azure.
-async fn backup_client(
-    args: &Args,
-    inventory: &crate::model::Inventory,
-    start: jiff::Timestamp,
-) -> Result<(Backup, Option<EmulatorHandle>), Outcome> {
-    let mut settings = BackupSettings::default();
-    let (options, emulator) = if args.emulator {
-        let mut config = EmulatorConfig::new(inventory.clone());
-        config.time_scale = args.time_scale;
-        config.start = Some(start);
-        config.accept_any_client = true;
-        let handle = Emulator::start(config).await.map_err(|p| refuse(&p))?;
-        let cloud = Cloud::custom(
-            &handle.base_url,
-            &handle.base_url,
-            "https://management.azure.com",
-        )
-        .map_err(|error| fail(&format!("the emulator's endpoints: {error}")))?;
-        let mut options = ConnectOptions::new(cloud, AuthMethod::ClientSecret);
-        options.settings = AuthSettings {
-            tenant_id: Some(EMULATOR_TENANT.to_string()),
-            client_id: Some("restoreplan-apply".to_string()),
-            client_secret: Some(SecretText::new("emulator-only")),
-            ..AuthSettings::from_env(|_| None)
-        };
-        options.extra_ca_pem = Some(handle.ca_cert_pem.clone().into_bytes());
-        // The emulator's jobs run `time_scale` times faster than Azure's.
-        settings.job_interval = Duration::from_secs(1);
-        settings.operations.default_interval = Duration::from_secs(1);
-        (options, Some(handle))
-    } else {
-        let cloud = match (&args.arm_endpoint, &args.authority_host) {
-            (Some(arm), Some(authority)) => Cloud::custom(authority, arm, &args.arm_audience)
-                .map_err(|error| fail(&format!("the custom cloud: {error}")))?,
-            _ => Cloud::named(args.cloud),
-        };
-        let mut options = ConnectOptions::new(cloud, args.auth);
-        if let Some(path) = &args.ca_cert {
-            let pem = std::fs::read(path)
-                .map_err(|error| fail(&format!("cannot read `{}`: {error}", path.display())))?;
-            options.extra_ca_pem = Some(pem);
-        }
-        settings.job_interval = Duration::from_secs(args.job_poll_interval.as_secs().max(1));
-        (options, None)
-    };
-    let clock: SharedClock = Arc::new(SystemClock);
-    let (arm, choice) = connect(&options, clock).map_err(|error| refuse(&error.to_diagnostic()))?;
-    if !args.emulator {
-        eprintln!("signing in with {:?}: {}", choice.method, choice.reason);
-    }
-    Ok((Backup::new(Arc::new(arm), settings), emulator))
-}
-
 fn refused_by_dry_run() -> Outcome {
     eprintln!(
         "error: the dry run found errors; `apply` runs only a plan that passes `restoreplan plan`"
@@ -295,16 +187,34 @@ fn refused_by_dry_run() -> Outcome {
 }
 
 pub(super) fn run(args: Args, style: human::Style) -> Outcome {
-    // The emulator replays the estate as the inventory saw it, so a drill
-    // against it gives the same answer whenever it is run.
-    let at = match (&args.at, args.emulator) {
-        (None, true) => DryRunAt::InventorySnapshot,
-        (at, _) => match parse_at(at.as_deref()) {
-            Ok(at) => DryRunAt::Time(at),
+    let reviewed = match reviewed_plan(&args.plan) {
+        Ok(reviewed) => reviewed,
+        Err(outcome) => return outcome,
+    };
+    let (plan_path, inventory_path, at) = match &reviewed {
+        Some(reviewed) => match reviewed_inputs(&args, reviewed) {
+            Ok(inputs) => inputs,
             Err(outcome) => return outcome,
         },
+        // The emulator replays the estate as the inventory saw it, so a
+        // drill against it gives the same answer whenever it is run.
+        None => match (&args.at, args.emulator) {
+            (None, true) => (
+                args.plan.clone(),
+                args.inventory.clone(),
+                DryRunAt::InventorySnapshot,
+            ),
+            (at, _) => match parse_at(at.as_deref()) {
+                Ok(at) => (
+                    args.plan.clone(),
+                    args.inventory.clone(),
+                    DryRunAt::Time(at),
+                ),
+                Err(outcome) => return outcome,
+            },
+        },
     };
-    let checked = match check_files(&args.plan, args.inventory.as_deref(), at, None, style) {
+    let mut checked = match check_files(&plan_path, inventory_path.as_deref(), at, None, style) {
         Ok(checked) => checked,
         Err(Outcome::Problems) => return refused_by_dry_run(),
         Err(outcome) => return outcome,
@@ -312,6 +222,23 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
     if checked.report.errors() > 0 {
         eprint!("{}", human::render(&checked.report, style));
         return refused_by_dry_run();
+    }
+    if let Some(reviewed) = reviewed {
+        // Executed exactly as reviewed: the same files, and the recovery
+        // points pinned then, not chosen again.
+        if reviewed.hash != checked.resolved.hash {
+            return refuse(
+                &crate::diagnostic::Diagnostic::new(
+                    crate::diagnostic::Code::PlanChanged,
+                    format!(
+                        "`{}` was made from files that hashed to {}, but `{plan_path}` and its inventory now hash to {}",
+                        args.plan, reviewed.hash, checked.resolved.hash
+                    ),
+                )
+                .with_help(crate::diagnostic::Code::PlanChanged.info().fix),
+            );
+        }
+        checked.resolved = reviewed;
     }
     let Some(plan) = checked.validated.plan.clone() else {
         return Outcome::Problems;
@@ -324,6 +251,9 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
         return fail("the plan has steps that `apply` cannot execute yet; nothing was started");
     }
     eprint!("{}", crate::report::plan::summary(&checked.resolved));
+    if args.emulator {
+        warn_if_time_scale_outruns_timeouts(&plan, args.time_scale);
+    }
     match confirmed(&args, &checked.resolved) {
         Ok(true) => {}
         Ok(false) => return fail("not applied"),
@@ -362,7 +292,7 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
     let graph = Arc::new(checked.expanded);
     let inventory = Arc::new(checked.inventory);
     let resolved = Arc::new(resolved);
-    let plan_dir = Path::new(&args.plan)
+    let plan_dir = Path::new(&plan_path)
         .parent()
         .unwrap_or(Path::new(""))
         .to_path_buf();
