@@ -38,6 +38,8 @@ pub(super) struct LiveInventory {
     session: Session,
     /// Holds the snapshot file; removed when dropped.
     folder: tempfile::TempDir,
+    /// Where `--save-inventory` kept the snapshot.
+    saved: Option<std::path::PathBuf>,
 }
 
 impl LiveInventory {
@@ -48,6 +50,14 @@ impl LiveInventory {
             .join("live-inventory.yaml")
             .to_string_lossy()
             .into_owned()
+    }
+
+    /// The file a resolved plan names as its inventory: the saved snapshot,
+    /// or none (the temporary one is gone when `plan` ends).
+    pub(super) fn saved(&self) -> Option<String> {
+        self.saved
+            .as_ref()
+            .map(|path| path.to_string_lossy().into_owned())
     }
 
     /// Stops the emulator, if one was started.
@@ -99,7 +109,11 @@ impl LiveArgs {
         }
         let folder = tempfile::tempdir()
             .map_err(|error| fail(&format!("cannot make a temporary folder: {error}")))?;
-        let live = LiveInventory { session, folder };
+        let live = LiveInventory {
+            session,
+            folder,
+            saved: self.save_inventory.clone(),
+        };
         let text = render(&discovery.inventory, false).map_err(|p| super::refuse(&p))?;
         checked(&live.path(), &text).map_err(|p| super::refuse(&p))?;
         std::fs::write(live.path(), &text)

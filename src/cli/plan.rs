@@ -226,6 +226,7 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
         }
     };
     if let Some(live) = live {
+        checked.resolved.inventory_file = live.saved();
         if args.live.validate_with_azure() {
             let mut findings = checked.report.diagnostics.clone();
             findings.extend(super::live::azure_findings(&live, &checked));
