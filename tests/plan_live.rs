@@ -190,4 +190,18 @@ fn the_saved_live_snapshot_gives_the_same_resolved_plan_from_a_file() {
         "the hash covers the same snapshot"
     );
     assert_eq!(on_live, on_file);
+    // Unsaved, the snapshot is gone when `plan` ends: the resolved plan names no file.
+    let output = live(
+        dir.path(),
+        "plans/single-vm-new.yaml",
+        &["--out", "unsaved.json"],
+    );
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let unsaved = read("unsaved.json");
+    assert!(
+        unsaved
+            .get("inventoryFile")
+            .is_none_or(serde_json::Value::is_null),
+        "{unsaved}"
+    );
 }
