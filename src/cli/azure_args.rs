@@ -1,7 +1,6 @@
 //! The flags that say how to reach Azure (or the embedded emulator) for the
-//! commands that only read it, `inventory export` and `plan --live`, and the
-//! one place that turns them into an ARM client. They are `apply`'s flags,
-//! spelled the same.
+//! commands that reach it (`apply`, `inventory export`, `plan --live`), and the
+//! one place that turns them into an ARM client.
 
 use super::{Outcome, fail, refuse};
 use crate::azure::auth::{AuthMethod, AuthSettings};
@@ -14,6 +13,7 @@ use crate::emulator::{Emulator, EmulatorConfig, EmulatorHandle};
 use crate::model::Inventory;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// The tenant the embedded emulator signs in with (it accepts any client).
 const EMULATOR_TENANT: &str = "00000000-0000-4000-8000-0000000e4c7a";
@@ -21,7 +21,7 @@ const EMULATOR_TENANT: &str = "00000000-0000-4000-8000-0000000e4c7a";
 /// How to reach Azure.
 #[derive(Debug, Clone, clap::Args)]
 pub(super) struct AzureArgs {
-    /// Read the embedded local emulator, seeded from `--inventory`, instead of Azure.
+    /// Use the embedded local emulator, seeded from the inventory, instead of Azure.
     #[arg(long)]
     pub emulator: bool,
     /// How to sign in to Azure.
@@ -69,7 +69,21 @@ impl Session {
             .enable_all()
             .build()
             .map_err(|error| fail(&format!("cannot start the async runtime: {error}")))?;
-        let (backup, emulator) = runtime.block_on(backup_client(args, seed))?;
+        let seed = match (args.emulator, seed) {
+            (true, Some(inventory)) => Some(EmulatorSeed {
+                inventory,
+                time_scale: 1.0,
+                start: None,
+            }),
+            (true, None) => {
+                return Err(fail(
+                    "`--emulator` needs `--inventory FILE` to seed the emulated estate",
+                ));
+            }
+            (false, _) => None,
+        };
+        let (backup, emulator) =
+            runtime.block_on(backup_client(args, seed, BackupSettings::default()))?;
         Ok(Session {
             runtime,
             backup,
@@ -90,15 +104,30 @@ impl Session {
     }
 }
 
+/// The embedded emulator's estate, pace and start.
+pub(super) struct EmulatorSeed<'a> {
+    /// The estate it serves.
+    pub inventory: &'a Inventory,
+    /// Emulated seconds per real second.
+    pub time_scale: f64,
+    /// The emulated time it starts at; now when absent.
+    pub start: Option<jiff::Timestamp>,
+}
+
 /// The Azure Backup client (over the one ARM client): against the embedded
-/// emulator seeded with `seed` (started here; shut it down when done), or Azure.
-async fn backup_client(
+/// emulator, started here from `seed` (shut it down when done), or Azure.
+/// `settings` are the caller's; against the emulator, whose jobs run
+/// `time_scale` times faster than Azure's, jobs and operations are read every second.
+pub(super) async fn backup_client(
     args: &AzureArgs,
-    seed: Option<&Inventory>,
+    seed: Option<EmulatorSeed<'_>>,
+    mut settings: BackupSettings,
 ) -> Result<(Backup, Option<EmulatorHandle>), Outcome> {
-    let (options, emulator) = match (args.emulator, seed) {
-        (true, Some(seed)) => {
-            let mut config = EmulatorConfig::new(seed.clone());
+    let (options, emulator) = match seed {
+        Some(seed) => {
+            let mut config = EmulatorConfig::new(seed.inventory.clone());
+            config.time_scale = seed.time_scale;
+            config.start = seed.start;
             config.accept_any_client = true;
             let handle = Emulator::start(config).await.map_err(|p| refuse(&p))?;
             let cloud = Cloud::custom(
@@ -110,19 +139,16 @@ async fn backup_client(
             let mut options = ConnectOptions::new(cloud, AuthMethod::ClientSecret);
             options.settings = AuthSettings {
                 tenant_id: Some(EMULATOR_TENANT.to_string()),
-                client_id: Some("restoreplan-discovery".to_string()),
+                client_id: Some("restoreplan".to_string()),
                 client_secret: Some(SecretText::new("emulator-only")),
                 ..AuthSettings::from_env(|_| None)
             };
             options.extra_ca_pem = Some(handle.ca_cert_pem.clone().into_bytes());
+            settings.job_interval = Duration::from_secs(1);
+            settings.operations.default_interval = Duration::from_secs(1);
             (options, Some(handle))
         }
-        (true, None) => {
-            return Err(fail(
-                "`--emulator` needs `--inventory FILE` to seed the emulated estate",
-            ));
-        }
-        (false, _) => {
+        None => {
             let cloud = match (&args.arm_endpoint, &args.authority_host) {
                 (Some(arm), Some(authority)) => {
                     Cloud::custom(authority, arm, &args.arm_audience)
@@ -141,11 +167,8 @@ async fn backup_client(
     };
     let clock: SharedClock = Arc::new(SystemClock);
     let (arm, choice) = connect(&options, clock).map_err(|error| refuse(&error.to_diagnostic()))?;
-    if !args.emulator {
+    if emulator.is_none() {
         eprintln!("signing in with {:?}: {}", choice.method, choice.reason);
     }
-    Ok((
-        Backup::new(Arc::new(arm), BackupSettings::default()),
-        emulator,
-    ))
+    Ok((Backup::new(Arc::new(arm), settings), emulator))
 }

@@ -3,17 +3,14 @@
 //! executes it through the Azure client against Azure or the embedded
 //! emulator, journaling every step; `--resume <run-id>` goes on with a run.
 
-mod connect;
 mod operator;
 mod reviewed;
 
-use self::connect::backup_client;
 use self::operator::{ask_at_the_terminal, confirmed, warn_if_time_scale_outruns_timeouts};
 use self::reviewed::{reviewed_inputs, reviewed_plan};
-use crate::azure::auth::AuthMethod;
-use crate::azure::backup::JobProgress;
-use crate::azure::cloud::CloudName;
+use crate::azure::backup::{BackupSettings, JobProgress};
 use crate::check::resolved::Resolved;
+use crate::cli::azure_args::{AzureArgs, EmulatorSeed, backup_client};
 use crate::cli::plan::{DryRunAt, check_files, parse_at};
 use crate::cli::progress::Progress;
 use crate::cli::signals::StopSignals;
@@ -46,9 +43,6 @@ pub struct Args {
     /// with `--emulator` the time the inventory was taken (where the emulated clock starts).
     #[arg(long, value_name = "TIME")]
     at: Option<String>,
-    /// Run against the embedded local emulator, seeded from the inventory, instead of Azure.
-    #[arg(long)]
-    emulator: bool,
     /// Simulated seconds per real second in the emulator (and for `wait` steps).
     #[arg(long, value_name = "N", default_value_t = 600.0, requires = "emulator")]
     time_scale: f64,
@@ -74,33 +68,9 @@ pub struct Args {
     /// Stream each event as one JSON object per line on stdout.
     #[arg(long, value_name = "FORMAT", value_parser = ["json"])]
     events: Option<String>,
-    /// How to sign in to Azure.
-    #[arg(long, value_enum, default_value_t = AuthMethod::Auto)]
-    auth: AuthMethod,
-    /// The Azure cloud.
-    #[arg(long, value_enum, default_value_t = CloudName::Public, conflicts_with = "arm_endpoint")]
-    cloud: CloudName,
-    /// A custom ARM endpoint (another cloud, or a `restoreplan emulator` process); needs `--authority-host`.
-    #[arg(
-        long,
-        value_name = "URL",
-        requires = "authority_host",
-        conflicts_with = "emulator"
-    )]
-    arm_endpoint: Option<String>,
-    /// The Entra authority host that goes with `--arm-endpoint`.
-    #[arg(long, value_name = "URL", requires = "arm_endpoint")]
-    authority_host: Option<String>,
-    /// The audience of ARM tokens at `--arm-endpoint`.
-    #[arg(
-        long,
-        value_name = "URL",
-        default_value = "https://management.azure.com"
-    )]
-    arm_audience: String,
-    /// An extra CA certificate (PEM) to trust, such as the one a `restoreplan emulator` writes.
-    #[arg(long, value_name = "FILE")]
-    ca_cert: Option<PathBuf>,
+    /// How to reach Azure, or `--emulator`.
+    #[command(flatten)]
+    azure: AzureArgs,
     /// How long an `approve` gate waits before it fails (default: as long as the step's `timeout`).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     approval_timeout: Option<crate::model::Duration>,
@@ -198,7 +168,7 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
         },
         // The emulator replays the estate as the inventory saw it, so a
         // drill against it gives the same answer whenever it is run.
-        None => match (&args.at, args.emulator) {
+        None => match (&args.at, args.azure.emulator) {
             (None, true) => (
                 args.plan.clone(),
                 args.inventory.clone(),
@@ -251,7 +221,7 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
         return fail("the plan has steps that `apply` cannot execute yet; nothing was started");
     }
     eprint!("{}", crate::report::plan::summary(&checked.resolved));
-    if args.emulator {
+    if args.azure.emulator {
         warn_if_time_scale_outruns_timeouts(&plan, args.time_scale);
     }
     match confirmed(&args, &checked.resolved) {
@@ -297,7 +267,16 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
         .unwrap_or(Path::new(""))
         .to_path_buf();
     let finished = runtime.block_on(async {
-        let (backup, emulator) = backup_client(&args, &inventory, resolved.at).await?;
+        let settings = BackupSettings {
+            job_interval: Duration::from_secs(args.job_poll_interval.as_secs().max(1)),
+            ..BackupSettings::default()
+        };
+        let seed = args.azure.emulator.then(|| EmulatorSeed {
+            inventory: &inventory,
+            time_scale: args.time_scale,
+            start: Some(resolved.at),
+        });
+        let (backup, emulator) = backup_client(&args.azure, seed, settings).await?;
         let progress = Arc::new(Progress::choose(args.events.is_some(), &resolved));
         let restorer = Arc::new(AzureRestorer::new(
             backup,
@@ -310,7 +289,7 @@ pub(super) fn run(args: Args, style: human::Style) -> Outcome {
             let progress = progress.clone();
             Arc::new(move |node: &str, job: &JobProgress| progress.job(node, job))
         }));
-        let clock: SharedClock = if args.emulator {
+        let clock: SharedClock = if args.azure.emulator {
             Arc::new(ScaledClock::starting_at(resolved.at, args.time_scale))
         } else {
             Arc::new(SystemClock)

@@ -26,7 +26,7 @@ pub(super) fn confirmed(args: &Args, resolved: &Resolved) -> Result<bool, Outcom
         "Apply `{}` ({} nodes) {}? [y/N] ",
         resolved.plan,
         resolved.nodes.len(),
-        if args.emulator {
+        if args.azure.emulator {
             "to the local emulator"
         } else {
             "to Azure"
