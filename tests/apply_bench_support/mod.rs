@@ -35,6 +35,8 @@ const SUB: &str = "3f2c8a1e-6b4d-4e8a-9c1f-2d7e5b9a0c41";
 const AT: &str = "2026-11-26T06:00:00Z";
 /// How far back a step's dependencies reach (in step order): it sets the DAG's depth.
 const DEPENDENCY_REACH: usize = 250;
+/// The most `execution.maxParallel` the schema allows.
+pub const MAX_PARALLEL_LIMIT: usize = 1000;
 
 /// A seeded random DAG of restores, one VM each, and the estate they restore.
 pub struct Estate {
@@ -51,6 +53,8 @@ pub struct RunFigures {
     pub makespan: f64,
     /// How long it took in real time.
     pub real: Duration,
+    /// The most steps in flight at once.
+    pub peak_in_flight: usize,
 }
 
 fn group() -> String {
@@ -215,7 +219,7 @@ impl Estate {
     }
 
     /// The plan: every restore with its dependencies, `maxParallel` when
-    /// given, and with `waves`, a `wait: 0s` barrier after each wave that
+    /// given (else the schema's most), and with `waves`, a `wait: 0s` barrier after each wave that
     /// the whole next wave depends on.
     pub fn plan_text(&self, max_parallel: Option<usize>, waves: Option<&[Vec<usize>]>) -> String {
         let group = group();
@@ -237,7 +241,7 @@ defaults: {{ vault: bench, target: dr, recoveryPoint: latest }}
 execution: {{ maxParallel: {}, onFailure: abort }}
 steps:
 ",
-            max_parallel.unwrap_or(self.disks_gib.len())
+            max_parallel.unwrap_or(MAX_PARALLEL_LIMIT)
         );
         let mut barrier_before = vec![None; self.depends_on.len()];
         if let Some(waves) = waves {
@@ -431,13 +435,20 @@ fn figures(events: &[Event], real: Duration) -> RunFigures {
     let mut start = None;
     let mut end = None;
     let mut succeeded = 0;
+    let (mut in_flight, mut peak_in_flight) = (0usize, 0usize);
     for event in events {
         match event {
             Event::RunStarted { at, .. } => start = Some(*at),
+            Event::StepStarted { .. } => {
+                in_flight += 1;
+                peak_in_flight = peak_in_flight.max(in_flight);
+            }
             Event::StepSucceeded { at, .. } => {
                 succeeded += 1;
+                in_flight = in_flight.saturating_sub(1);
                 end = end.max(Some(*at));
             }
+            Event::StepFailed { .. } => in_flight = in_flight.saturating_sub(1),
             _ => {}
         }
     }
@@ -449,6 +460,7 @@ fn figures(events: &[Event], real: Duration) -> RunFigures {
         succeeded,
         makespan,
         real,
+        peak_in_flight,
     }
 }
 
