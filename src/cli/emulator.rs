@@ -21,7 +21,8 @@ pub struct Args {
     /// Simulated seconds per real second.
     #[arg(long, value_name = "N", default_value = "1")]
     time_scale: String,
-    /// Fault probabilities per request, such as `429=0.1,500=0.03,reset=0.02,slow=0.05`.
+    /// Fault probabilities per request, such as `429=0.1,500=0.03,reset=0.02,slow=0.05,lost=0.02`
+    /// (`reset` drops the connection before the request is carried out, `lost` after).
     #[arg(long, value_name = "SPEC", default_value = "")]
     faults: String,
     /// Write one JSON line per request (method, path, query, body, status, time) to this file, replacing it.

@@ -21,17 +21,21 @@ pub enum Fault {
     Reset,
     /// The answer comes, but late.
     Slow,
+    /// The request is carried out, then the connection is dropped before
+    /// the answer: the client cannot tell this from a `reset`.
+    Lost,
 }
 
 impl Fault {
     /// Every fault in the order the draw walks them, so a seed means the same
     /// faults whatever order `--faults` lists them in.
-    pub const ALL: [Fault; 5] = [
+    pub const ALL: [Fault; 6] = [
         Fault::TooManyRequests,
         Fault::InternalError,
         Fault::Unavailable,
         Fault::Reset,
         Fault::Slow,
+        Fault::Lost,
     ];
 
     /// The name `--faults` uses.
@@ -42,6 +46,7 @@ impl Fault {
             Fault::Unavailable => "503",
             Fault::Reset => "reset",
             Fault::Slow => "slow",
+            Fault::Lost => "lost",
         }
     }
 }
@@ -53,7 +58,7 @@ pub struct FaultSpec {
 }
 
 impl FaultSpec {
-    /// Parses `429=0.1,500=0.03,503=0.03,reset=0.02,slow=0.05`; an empty text is no faults.
+    /// Parses `429=0.1,500=0.03,503=0.03,reset=0.02,slow=0.05,lost=0.02`; an empty text is no faults.
     pub fn parse(text: &str) -> Result<FaultSpec, Diagnostic> {
         let refuse = |why: String| {
             Diagnostic::new(Code::EmulatorBadFaults, format!("`--faults {text}`: {why}"))
@@ -69,7 +74,7 @@ impl FaultSpec {
                 .find(|fault| fault.name() == name.trim())
                 .ok_or_else(|| {
                     refuse(format!(
-                        "`{name}` is not a fault; the faults are 429, 500, 503, reset and slow"
+                        "`{name}` is not a fault; the faults are 429, 500, 503, reset, slow and lost"
                     ))
                 })?;
             let probability = probability
@@ -162,7 +167,7 @@ mod tests {
 
     #[test]
     fn the_issue_example_parses_and_bad_specs_are_refused() {
-        let spec = FaultSpec::parse("429=0.1,500=0.03,503=0.03,reset=0.02,slow=0.05");
+        let spec = FaultSpec::parse("429=0.1,500=0.03,503=0.03,reset=0.02,slow=0.05,lost=0.02");
         assert!(spec.is_ok_and(|spec| !spec.is_empty()));
         assert!(FaultSpec::parse("").is_ok_and(|spec| spec.is_empty()));
         for bad in [

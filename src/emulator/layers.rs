@@ -27,6 +27,11 @@ pub const SLOW_DELAY: std::time::Duration = std::time::Duration::from_secs(2);
 #[derive(Debug, Clone, Copy)]
 pub struct ResetConnection;
 
+/// A marker on a response that was carried out and is dropped anyway (a
+/// `lost` fault): the record keeps the status that was never delivered.
+#[derive(Debug, Clone, Copy)]
+struct LostAnswer;
+
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-ms-request-id");
 const CORRELATION_ID: HeaderName = HeaderName::from_static("x-ms-correlation-request-id");
 const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("x-ms-client-request-id");
@@ -78,7 +83,8 @@ pub async fn record(Shared(state): Shared<Arc<State>>, request: Request, next: N
             (next.run(request).await, text)
         }
     };
-    let status = if response.extensions().get::<ResetConnection>().is_some() {
+    let lost = response.extensions().get::<LostAnswer>().is_some();
+    let status = if response.extensions().get::<ResetConnection>().is_some() && !lost {
         0
     } else {
         response.status().as_u16()
@@ -89,6 +95,7 @@ pub async fn record(Shared(state): Shared<Arc<State>>, request: Request, next: N
         query,
         body: body_text,
         status,
+        lost,
         time,
     });
     response
@@ -192,6 +199,12 @@ pub async fn inject_faults(
         Some(Fault::Slow) => {
             SystemClock.sleep(SLOW_DELAY).await;
             next.run(request).await
+        }
+        Some(Fault::Lost) => {
+            let mut response = next.run(request).await;
+            response.extensions_mut().insert(ResetConnection);
+            response.extensions_mut().insert(LostAnswer);
+            response
         }
         Some(Fault::Reset) => {
             let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();

@@ -18,8 +18,12 @@ pub struct RecordedRequest {
     pub query: String,
     /// The request body as text (lossy for bytes that are not UTF-8); empty when none.
     pub body: String,
-    /// The status answered; 0 when the connection was dropped (a `reset` fault).
+    /// The status answered; 0 when the connection was dropped instead (a
+    /// `reset` fault). For a `lost` fault, the status of the answer dropped.
     pub status: u16,
+    /// The request was carried out but its answer dropped (a `lost` fault).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub lost: bool,
     /// When the request arrived (RFC 3339, real time).
     pub time: String,
 }

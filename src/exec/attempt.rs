@@ -135,17 +135,41 @@ pub(super) async fn run_node<R: Restorer>(
         record(&context, submitted_event(&context, &node, attempt, &found))?;
     }
     let last = attempt.max(work.attempts_before) + attempts;
+    // When the last restore request's answer was lost, since when to ask
+    // Azure whether it went through before sending it again.
+    let mut outcome_unknown_since = None;
     loop {
+        if resumed.is_none()
+            && let Some(since) = outcome_unknown_since.take()
+        {
+            match context.restorer.find_submitted(&work.resolved, since).await {
+                Ok(found) => {
+                    if let Some(found) = &found {
+                        record(&context, submitted_event(&context, &node, attempt, found))?;
+                    }
+                    resumed = found;
+                }
+                Err(mut failure) => {
+                    // Without Azure's answer another attempt could restore twice.
+                    failure.transient = false;
+                    record(&context, failed_event(&context, &node, attempt, &failure))?;
+                    return Err(NodeError::Step(failure));
+                }
+            }
+        }
+        let mut started = None;
         let outcome = match resumed.take() {
             Some(submission) => {
                 within_timeout(&context, &work, follow(&context, &work, &submission)).await
             }
             None => {
                 attempt += 1;
+                let at = context.clock.now();
+                started = Some(at);
                 record(
                     &context,
                     Event::StepStarted {
-                        at: context.clock.now(),
+                        at,
                         node: node.clone(),
                         attempt,
                     },
@@ -158,19 +182,14 @@ pub(super) async fn run_node<R: Restorer>(
             Err(NodeError::Journal(diagnostic)) => return Err(NodeError::Journal(diagnostic)),
             Err(NodeError::Step(failure)) => failure,
         };
-        record(
-            &context,
-            Event::StepFailed {
-                at: context.clock.now(),
-                node: node.clone(),
-                attempt,
-                code: failure.code.clone(),
-                message: failure.message.clone(),
-                transient: failure.transient,
-            },
-        )?;
+        record(&context, failed_event(&context, &node, attempt, &failure))?;
         if !failure.transient || attempt >= last {
             return Err(NodeError::Step(failure));
+        }
+        if failure.code == Code::ArmOutcomeUnknown.id()
+            && matches!(work.step.kind, StepKind::Restore(_))
+        {
+            outcome_unknown_since = started;
         }
         let default_retry = Retry {
             attempts,
@@ -188,6 +207,17 @@ pub(super) async fn run_node<R: Restorer>(
 
 fn record<R>(context: &Context<R>, event: Event) -> Result<(), NodeError> {
     context.recorder.record(event).map_err(NodeError::Journal)
+}
+
+fn failed_event<R>(context: &Context<R>, node: &str, attempt: u32, failure: &StepFailure) -> Event {
+    Event::StepFailed {
+        at: context.clock.now(),
+        node: node.to_string(),
+        attempt,
+        code: failure.code.clone(),
+        message: failure.message.clone(),
+        transient: failure.transient,
+    }
 }
 
 fn submitted_event<R>(

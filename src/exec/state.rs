@@ -2,6 +2,7 @@
 //! each node before it schedules anything.
 
 use super::journal::Event;
+use crate::diagnostic::Code;
 use jiff::Timestamp;
 use std::collections::BTreeMap;
 
@@ -128,14 +129,23 @@ impl RunState {
                 node,
                 attempt,
                 transient,
+                code,
                 ..
-            } => self.set(
-                node,
-                NodeState::Failed {
-                    attempt: *attempt,
-                    transient: *transient,
-                },
-            ),
+            } => {
+                // A request whose answer was lost may have started an Azure
+                // job: resuming asks Azure, as for a start with nothing recorded.
+                let outcome_unknown = code == Code::ArmOutcomeUnknown.id()
+                    && matches!(self.node(node), NodeState::Started { attempt: a, .. } if a == *attempt);
+                if !outcome_unknown {
+                    self.set(
+                        node,
+                        NodeState::Failed {
+                            attempt: *attempt,
+                            transient: *transient,
+                        },
+                    );
+                }
+            }
             Event::StepSkipped { node, reason, .. } => self.set(
                 node,
                 NodeState::Skipped {
@@ -166,5 +176,50 @@ impl RunState {
 
     fn set(&mut self, node: &str, state: NodeState) {
         self.nodes.insert(node.to_string(), state);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> Timestamp {
+        text.parse().expect("a time")
+    }
+
+    fn failed(code: &str) -> Event {
+        Event::StepFailed {
+            at: at("2026-11-26T06:00:05Z"),
+            node: "db".into(),
+            attempt: 1,
+            code: code.into(),
+            message: "m".into(),
+            transient: true,
+        }
+    }
+
+    #[test]
+    fn a_restore_whose_answer_was_lost_resumes_by_asking_azure_and_other_failures_stay_failed() {
+        let started = Event::StepStarted {
+            at: at("2026-11-26T06:00:00Z"),
+            node: "db".into(),
+            attempt: 1,
+        };
+        let lost = RunState::replay(&[started.clone(), failed("EX007")]);
+        assert_eq!(
+            lost.node("db"),
+            NodeState::Started {
+                attempt: 1,
+                since: at("2026-11-26T06:00:00Z")
+            }
+        );
+        let throttled = RunState::replay(&[started, failed("EX005")]);
+        assert_eq!(
+            throttled.node("db"),
+            NodeState::Failed {
+                attempt: 1,
+                transient: true
+            }
+        );
     }
 }

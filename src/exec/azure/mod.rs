@@ -84,9 +84,10 @@ fn is_permanent(error: &ArmError) -> bool {
                 || e.error_title.as_deref().is_some_and(user_error)
         }),
         ArmErrorKind::OperationFailed { code, .. } => code.as_deref().is_none_or(user_error),
-        // The request may have landed: a new attempt could restore twice.
-        // `apply --resume` asks Azure what happened instead.
-        ArmErrorKind::OutcomeUnknown { .. } | ArmErrorKind::TimedOut { .. } => true,
+        // The request may have landed: before another attempt the executor
+        // asks Azure whether it did (attempt.rs), so it is never sent twice.
+        ArmErrorKind::OutcomeUnknown { .. } => false,
+        ArmErrorKind::TimedOut { .. } => true,
         _ => true,
     }
 }

@@ -91,8 +91,9 @@ fn timeline(report: &RunReport) -> String {
         let at = x(rto as i64);
         let _ = write!(
             svg,
-            r##"<line x1="{at}" y1="4" x2="{at}" y2="{height}" stroke="#6a1b9a" stroke-dasharray="6 4" stroke-width="2"/><text x="{}" y="14" class="rto">RTO {}</text>"##,
-            at + 4,
+            // The label ends at the line: the RTO is often the chart's right edge.
+            r##"<line x1="{at}" y1="4" x2="{at}" y2="{height}" stroke="#6a1b9a" stroke-dasharray="6 4" stroke-width="2"/><text x="{}" y="14" text-anchor="end" class="rto">RTO {}</text>"##,
+            at - 4,
             human_seconds(rto as i64)
         );
     }
