@@ -24,7 +24,13 @@ fn run_report(state: &Path) -> PathBuf {
     let output = Command::new(BIN)
         .arg("apply")
         .arg(plan)
-        .args(["--emulator", "--yes", "--at", "2026-11-26T06:00:00Z"])
+        .args([
+            "--emulator",
+            "--run-commands",
+            "--yes",
+            "--at",
+            "2026-11-26T06:00:00Z",
+        ])
         .arg("--state-dir")
         .arg(state)
         .output()
