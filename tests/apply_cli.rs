@@ -2,6 +2,9 @@
 //! runs to its end and leaves its journal and reports; the dry run, the
 //! confirmation, the lock and a changed plan each stop a run before it starts.
 
+mod apply_support;
+
+use apply_support::{only_run, report};
 use assert_cmd::Command;
 use predicates::prelude::*;
 use restoreplan::exec::lock::{Holder, PlanLock};
@@ -22,42 +25,6 @@ fn apply(plan: &Path, state: &Path) -> Command {
         .arg(state)
         .timeout(std::time::Duration::from_secs(120));
     command
-}
-
-fn only_run(state: &Path) -> PathBuf {
-    let runs: Vec<PathBuf> = std::fs::read_dir(state.join("runs"))
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .collect();
-    assert_eq!(runs.len(), 1, "{runs:?}");
-    runs[0].clone()
-}
-
-/// The run's `report.json`, checked against its documented shape
-/// (`schemas/run-report.schema.json`) on every read.
-fn report(run: &Path) -> serde_json::Value {
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(run.join("report.json")).unwrap()).unwrap();
-    let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/run-report.schema.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(&report)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "report.json does not match its schema: {errors:#?}"
-    );
-    report
 }
 
 #[test]

@@ -2,16 +2,15 @@
 //! a process, and the emulated estate afterwards holds each VM the plan
 //! created, with the name, region and network its target asked for.
 
+mod apply_support;
+
+use apply_support::{only_run, report, root};
 use assert_cmd::Command;
 use restoreplan::model::{Plan, StepKind};
 use restoreplan::pipeline::validate_plan;
 use restoreplan::source::SourceFile;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn example_plans() -> Vec<PathBuf> {
     let mut plans: Vec<PathBuf> = std::fs::read_dir(root().join("plans"))
@@ -32,16 +31,6 @@ fn plan_of(path: &Path) -> Plan {
 
 fn json(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-/// The run folder of the only run under `state`.
-fn only_run(state: &Path) -> PathBuf {
-    let runs: Vec<PathBuf> = std::fs::read_dir(state.join("runs"))
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .collect();
-    assert_eq!(runs.len(), 1, "{runs:?}");
-    runs[0].clone()
 }
 
 /// Applies `plan` with every approval gate approved in advance.
@@ -153,7 +142,7 @@ fn apply_and_check(path: &Path) -> usize {
         path.display()
     );
     let run = only_run(state.path());
-    let report = json(&run.join("report.json"));
+    let report = report(&run);
     assert_eq!(report["outcome"], "succeeded", "{}", path.display());
     assert_eq!(
         report["counts"]["failed"].as_u64().unwrap_or(0),

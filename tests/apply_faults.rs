@@ -9,111 +9,26 @@
 //! reports say so.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+mod apply_support;
+
+use apply_support::{
+    EmulatorProcess, apply_against, fast_estate, only_run, report, root, start_emulator,
+};
+use std::path::Path;
+use std::process::Output;
 use std::time::Duration;
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_restoreplan");
 const PLAN: &str = "tests/fixtures/apply/faults.yaml";
 /// Every restore of the plan, by step id.
 const RESTORES: [&str; 8] = [
     "db", "cache", "app", "api", "mq-1", "mq-2", "web-1", "web-2",
 ];
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The example estate with jobs that take a few seconds of real time.
-fn fast_estate(dir: &Path) -> PathBuf {
-    let mut text = std::fs::read_to_string(root().join("plans/inventory/contoso.yaml"))
-        .expect("the example inventory");
-    text.push_str(
-        "emulator:\n  snapshotTransferMiBps: 1000000\n  vaultTransferMiBps: 1000000\n  vmCreateTime: 1s\n  snapshotTime: 1s\n  writesPerHour: 100000\n",
-    );
-    let path = dir.join("estate.yaml");
-    std::fs::write(&path, text).expect("writable");
-    path
-}
-
-/// A `restoreplan emulator` process, killed when dropped.
-struct EmulatorProcess {
-    child: Child,
-    url: String,
-    record: PathBuf,
-    ca: PathBuf,
-}
-
-impl Drop for EmulatorProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_emulator(dir: &Path, estate: &Path, extra: &[&str]) -> EmulatorProcess {
-    let (record, ca) = (dir.join("record.jsonl"), dir.join("ca.pem"));
-    let mut child = Command::new(BIN)
-        .arg("emulator")
-        .arg("--inventory")
-        .arg(estate)
-        .args(["--accept-any-client", "--record"])
-        .arg(&record)
-        .arg("--ca-out")
-        .arg(&ca)
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the emulator starts");
-    let stdout = child.stdout.take().expect("piped stdout");
-    let first = BufReader::new(stdout)
-        .lines()
-        .next()
-        .and_then(Result::ok)
-        .unwrap_or_default();
-    let url = first.trim_start_matches("emulator: ").to_string();
-    assert!(url.starts_with("https://127.0.0.1:"), "{first}");
-    EmulatorProcess {
-        child,
-        url,
-        record,
-        ca,
-    }
-}
-
 /// Applies the fault plan against `emulator` to its end.
 fn apply(estate: &Path, state: &Path, emulator: &EmulatorProcess) -> Output {
-    let mut child = Command::new(BIN)
-        .arg("apply")
-        .arg(root().join(PLAN))
-        .arg("--inventory")
-        .arg(estate)
-        .args([
-            "--yes",
-            "--at",
-            "2026-11-26T06:00:00Z",
-            "--auth",
-            "client-secret",
-            "--job-poll-interval",
-            "1s",
-            "--arm-endpoint",
-            &emulator.url,
-            "--authority-host",
-            &emulator.url,
-        ])
-        .arg("--state-dir")
-        .arg(state)
-        .arg("--ca-cert")
-        .arg(&emulator.ca)
-        .env("AZURE_TENANT_ID", "5e1b9c3a-7d2f-4b8e-a6c0-93f4d1e2b7a5")
-        .env("AZURE_CLIENT_ID", "fault-test")
-        .env("AZURE_CLIENT_SECRET", "fault-test-secret")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
+    let mut child = apply_against(&root().join(PLAN), estate, state, emulator)
         .spawn()
         .expect("apply starts");
     // A hung run must fail the test, not the CI's time budget.
@@ -126,20 +41,6 @@ fn apply(estate: &Path, state: &Path, emulator: &EmulatorProcess) -> Output {
         std::thread::sleep(Duration::from_millis(100));
     }
     child.wait_with_output().expect("apply ends")
-}
-
-fn only_run(state: &Path) -> PathBuf {
-    let runs: Vec<PathBuf> = std::fs::read_dir(state.join("runs"))
-        .expect("a runs folder")
-        .filter_map(|entry| Some(entry.ok()?.path()))
-        .collect();
-    assert_eq!(runs.len(), 1, "{runs:?}");
-    runs[0].clone()
-}
-
-fn report(run: &Path) -> Value {
-    let text = std::fs::read_to_string(run.join("report.json")).expect("report.json");
-    serde_json::from_str(&text).expect("report.json is JSON")
 }
 
 /// Each step's status in the report, by id.
@@ -187,7 +88,7 @@ fn by_status<'a>(requests: impl Iterator<Item = &'a Value>) -> BTreeMap<u64, usi
 #[test]
 fn under_throttling_server_errors_and_dropped_connections_every_step_succeeds() {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let estate = fast_estate(dir.path());
+    let estate = fast_estate(dir.path(), "  writesPerHour: 100000\n");
     let emulator = start_emulator(
         dir.path(),
         &estate,
@@ -256,7 +157,7 @@ fn under_throttling_server_errors_and_dropped_connections_every_step_succeeds() 
 #[test]
 fn a_permanently_failed_restore_skips_its_dependents_and_the_other_branch_finishes() {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let estate = fast_estate(dir.path());
+    let estate = fast_estate(dir.path(), "  writesPerHour: 100000\n");
     let emulator = start_emulator(
         dir.path(),
         &estate,
