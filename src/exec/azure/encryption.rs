@@ -2,7 +2,8 @@
 //! disks and deployed from its template: the extension is installed on the
 //! new VM with the key vault details of the recovery point the disks came from.
 
-use super::{AzureRestorer, NodeFacts, invalid, step_failure};
+use super::facts::{NodeFacts, invalid};
+use super::{AzureRestorer, step_failure};
 use crate::azure::id::{ProtectedItemId, RecoveryPointId};
 use crate::check::resolved::ResolvedNode;
 use crate::diagnostic::Code;

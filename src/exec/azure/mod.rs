@@ -5,23 +5,22 @@
 //! left. What this cannot execute yet is named before the run starts
 //! ([`AzureRestorer::unsupported`]), so no run stops half-way on it.
 
+mod deploy;
 mod encryption;
+mod facts;
 mod files;
 
 use super::failure::StepFailure;
 use super::restorer::{Outputs, Restorer, Submission};
-use crate::azure::backup::{Backup, CrossRegionTarget, RestoreMode as AzureMode, RestoreSpec};
+use crate::azure::backup::Backup;
 use crate::azure::error::{ArmError, ArmErrorKind};
-use crate::azure::id::{
-    DiskEncryptionSetId, ProtectedItemId, RecoveryPointId, ResourceGroupId, StorageAccountId,
-    SubnetId, VaultId, VirtualMachineId,
-};
+use crate::azure::id::{RecoveryPointId, VaultId};
 use crate::azure::wire::job::{Job, JobStatus};
-use crate::azure::wire::restore::{RehydrationPriority, RestoreRequest};
+use crate::azure::wire::restore::RestoreRequest;
 use crate::check::resolved::{Resolved, ResolvedNode};
 use crate::compile::RestoreGraph;
 use crate::diagnostic::Code;
-use crate::model::{Inventory, Plan, RestoreMode, StepKind};
+use crate::model::{Inventory, Plan};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -29,9 +28,6 @@ use std::sync::Arc;
 /// How far this machine's clock and Azure's may disagree when a restore job
 /// is looked up by its start time after a crash.
 const CLOCK_SLACK_SECONDS: i64 = 2;
-
-/// How long a rehydrated archive point stays in the vault tier.
-const REHYDRATION_RETENTION: &str = "P10D";
 
 /// Restores through the Azure client.
 pub struct AzureRestorer {
@@ -52,26 +48,6 @@ pub struct AzureRestorer {
 
 /// Receives the progress of a node's Azure job.
 pub type ProgressSink = Arc<dyn Fn(&str, &crate::azure::backup::JobProgress) + Send + Sync>;
-
-/// Everything one restore node needs, resolved from the plan.
-struct NodeFacts {
-    vault: VaultId,
-    source: VirtualMachineId,
-    spec: Option<RestoreSpec>,
-    new_vm: Option<VirtualMachineId>,
-    target_group: Option<ResourceGroupId>,
-    network: Option<crate::model::Network>,
-    /// Where a restore into the vault's paired region runs.
-    cross_region: Option<CrossRegionTarget>,
-    /// The recovery point a file recovery mounts.
-    point: Option<RecoveryPointId>,
-    /// The region of the step's target.
-    target_region: Option<String>,
-}
-
-fn invalid(what: &str, error: impl std::fmt::Display) -> StepFailure {
-    StepFailure::permanent(Code::InvalidResourceId, format!("{what}: {error}"))
-}
 
 /// Whether Azure would answer the same way to the same request again.
 fn is_permanent(error: &ArmError) -> bool {
@@ -171,280 +147,6 @@ impl AzureRestorer {
         Ok(facts
             .spec
             .map(|spec| (facts.vault, spec.point.clone(), spec.request())))
-    }
-
-    fn facts(&self, node: &ResolvedNode) -> Result<NodeFacts, StepFailure> {
-        let missing = |what: &str| {
-            StepFailure::permanent(Code::Internal, format!("node `{}` has no {what}", node.id))
-        };
-        let index = *self
-            .index
-            .get(&node.id)
-            .ok_or_else(|| missing("graph node"))?;
-        let graph_node = self.graph.node(index);
-        let restore = graph_node
-            .restore
-            .as_ref()
-            .ok_or_else(|| missing("restore settings"))?;
-        let step = &self.plan.steps[graph_node.step_index];
-        let StepKind::Restore(settings) = &step.kind else {
-            return Err(missing("restore step"));
-        };
-        let vault_decl = self
-            .plan
-            .vaults
-            .get(&restore.vault)
-            .ok_or_else(|| missing("vault"))?;
-        let vault: VaultId = vault_decl
-            .id
-            .parse()
-            .map_err(|e| invalid("the vault id", e))?;
-        let vm = graph_node.vm.as_ref().ok_or_else(|| missing("source VM"))?;
-        let source: VirtualMachineId = vm.id.parse().map_err(|e| invalid("the VM id", e))?;
-        let target = restore
-            .target
-            .as_ref()
-            .and_then(|name| self.plan.targets.get(name));
-        let target_group: Option<ResourceGroupId> = target
-            .map(|t| t.resource_group.parse())
-            .transpose()
-            .map_err(|e| invalid("the target resource group", e))?;
-        if graph_node.kind != "restore" {
-            // The VM a template deployment creates (and the disk-encryption
-            // reinstall then works on): the step's `name`, else the source's.
-            let deployed = matches!(
-                graph_node.kind,
-                "deploy-template" | "reinstall-disk-encryption"
-            )
-            .then(|| target_group.clone())
-            .flatten()
-            .map(|group| {
-                let name = settings.name.as_deref().unwrap_or(&vm.name);
-                VirtualMachineId::new(group, name).map_err(|e| invalid("the new VM name", e))
-            })
-            .transpose()?;
-            return Ok(NodeFacts {
-                vault,
-                source,
-                spec: None,
-                new_vm: deployed,
-                target_group,
-                network: target.and_then(|t| t.network.clone()),
-                cross_region: None,
-                point: None,
-                target_region: target.map(|t| t.region.clone()),
-            });
-        }
-        let point = node
-            .recovery_point
-            .as_ref()
-            .ok_or_else(|| missing("pinned recovery point"))?;
-        let point_id =
-            RecoveryPointId::new(ProtectedItemId::for_vm(vault.clone(), &source), &point.id)
-                .map_err(|e| invalid("the recovery point", e))?;
-        if restore.mode == RestoreMode::Files {
-            return Ok(NodeFacts {
-                vault,
-                source,
-                spec: None,
-                new_vm: None,
-                target_group,
-                network: None,
-                cross_region: None,
-                point: Some(point_id),
-                target_region: None,
-            });
-        }
-        let staging: StorageAccountId = target
-            .and_then(|t| t.staging_storage_account.as_deref())
-            .ok_or_else(|| {
-                missing("staging storage account (`stagingStorageAccount` of its target)")
-            })?
-            .parse()
-            .map_err(|e| invalid("the staging storage account", e))?;
-        let mut new_vm = None;
-        let mode = match restore.mode {
-            RestoreMode::ReplaceExisting => AzureMode::ReplaceExisting,
-            RestoreMode::NewVm => {
-                let group = target_group
-                    .clone()
-                    .ok_or_else(|| missing("target resource group"))?;
-                let name = settings.name.clone().unwrap_or_else(|| vm.name.clone());
-                let id = VirtualMachineId::new(group, &name)
-                    .map_err(|e| invalid("the new VM name", e))?;
-                let network = target
-                    .and_then(|t| t.network.as_ref())
-                    .ok_or_else(|| missing("target network"))?;
-                let subnet: SubnetId =
-                    format!("{}/subnets/{}", network.virtual_network, network.subnet)
-                        .parse()
-                        .map_err(|e| invalid("the target subnet", e))?;
-                new_vm = Some(id.clone());
-                AzureMode::NewVm { vm: id, subnet }
-            }
-            RestoreMode::Disks => AzureMode::Disks {
-                resource_group: target_group
-                    .clone()
-                    .ok_or_else(|| missing("target resource group"))?,
-                luns: (!settings.luns.is_empty())
-                    .then(|| settings.luns.iter().map(|&l| i32::from(l)).collect()),
-            },
-            RestoreMode::Files => return Err(missing("restore mode that `apply` executes")),
-        };
-        let region = match (restore.mode, target) {
-            (RestoreMode::ReplaceExisting, _) | (_, None) => self
-                .inventory
-                .vault_by_id(&vault_decl.id)
-                .map(|v| v.region.clone())
-                .ok_or_else(|| missing("vault region in the inventory"))?,
-            (_, Some(target)) => target.region.clone(),
-        };
-        let disk_encryption_set = settings
-            .disk_encryption_set
-            .as_deref()
-            .map(str::parse::<DiskEncryptionSetId>)
-            .transpose()
-            .map_err(|e| invalid("the disk encryption set", e))?;
-        let spec = RestoreSpec {
-            point: point_id,
-            source_vm: source.clone(),
-            mode,
-            region,
-            staging,
-            identity: None,
-            disk_encryption_set,
-            disk_access: None,
-            zone: settings
-                .zone
-                .or(target.and_then(|t| t.zone))
-                .map(|z| z.to_string()),
-            rehydration: point.rehydrate.then(|| {
-                (
-                    REHYDRATION_RETENTION.to_string(),
-                    RehydrationPriority::Standard,
-                )
-            }),
-        };
-        let cross_region = vm.cross_region.then(|| CrossRegionTarget {
-            subscription: vault.resource_group.subscription.clone(),
-            region: spec.region.clone(),
-        });
-        Ok(NodeFacts {
-            vault,
-            source,
-            spec: Some(spec),
-            new_vm,
-            target_group,
-            network: target.and_then(|t| t.network.clone()),
-            cross_region,
-            point: None,
-            target_region: target.map(|t| t.region.clone()),
-        })
-    }
-
-    /// The outputs of a finished node: its job, and the VM it restored or
-    /// created with that VM's private address (a disk restore has no VM yet).
-    async fn outputs(
-        &self,
-        node: &ResolvedNode,
-        facts: &NodeFacts,
-        job_id: Option<&str>,
-    ) -> Outputs {
-        let mut outputs = Outputs::new();
-        // A restore's job id; a deployment's name is not a job and keeps the
-        // step's `jobId` the restore's.
-        match (node.kind.as_str(), job_id) {
-            ("restore", Some(job)) => {
-                outputs.insert("jobId".to_string(), job.to_string());
-            }
-            ("deploy-template", Some(name)) => {
-                outputs.insert("deployment".to_string(), name.to_string());
-            }
-            _ => {}
-        }
-        if let Some(point) = self.pinned.get(&node.id) {
-            outputs.insert("recoveryPoint".to_string(), point.clone());
-        }
-        let disks_only = node.kind == "restore" && node.mode.as_deref() == Some("disks");
-        let vm = facts.new_vm.as_ref().unwrap_or(&facts.source);
-        outputs.insert("vmId".to_string(), vm.to_string());
-        outputs.insert("vmName".to_string(), vm.name().to_string());
-        if disks_only {
-            return outputs;
-        }
-        // The restore has happened: a failed read of the address must not
-        // make the node fail (a retry would restore again). A later step
-        // that needs it fails on the missing output and says so.
-        match self.backup.private_ip_of(vm).await {
-            Ok(Some(ip)) => {
-                outputs.insert("privateIp".to_string(), ip);
-            }
-            Ok(None) => tracing::warn!(node = %node.id, "the restored VM has no private address"),
-            Err(error) => tracing::warn!(
-                node = %node.id,
-                error = %error,
-                "the restored VM's private address could not be read"
-            ),
-        }
-        outputs
-    }
-
-    async fn deploy(
-        &self,
-        node: &ResolvedNode,
-        upstream: &BTreeMap<String, Outputs>,
-    ) -> Result<Submission, StepFailure> {
-        let facts = self.facts(node)?;
-        let job_id = node
-            .depends_on
-            .iter()
-            .find_map(|dep| upstream.get(dep).and_then(|o| o.get("jobId")))
-            .ok_or_else(|| {
-                StepFailure::permanent(
-                    Code::TemplateMissing,
-                    format!("`{}` has no restore job to take the template from", node.id),
-                )
-            })?;
-        let job = self
-            .backup
-            .job(&facts.vault, job_id)
-            .await
-            .map_err(|e| step_failure(&e))?;
-        let group = facts.target_group.clone().ok_or_else(|| {
-            StepFailure::permanent(
-                Code::Internal,
-                format!("`{}` has no target resource group", node.id),
-            )
-        })?;
-        let name = format!("restoreplan-{}", super::file_name(&node.id))
-            .chars()
-            .take(64)
-            .collect::<String>();
-        let mut parameters = serde_json::Map::new();
-        if let Some(vm) = &facts.new_vm {
-            parameters.insert(
-                "VirtualMachineName".to_string(),
-                serde_json::json!({ "value": vm.name() }),
-            );
-        }
-        if let Some(network) = &facts.network {
-            parameters.insert(
-                "VirtualNetwork".to_string(),
-                serde_json::json!({ "value": network.virtual_network }),
-            );
-            parameters.insert(
-                "Subnet".to_string(),
-                serde_json::json!({ "value": network.subnet }),
-            );
-        }
-        self.backup
-            .deploy_restored_template(&job, &group, &name, Some(parameters.into()))
-            .await
-            .map_err(|e| step_failure(&e))?;
-        Ok(Submission {
-            job_id: Some(name),
-            operation_url: None,
-        })
     }
 }
 
