@@ -61,6 +61,9 @@ enum Body {
 struct Abort;
 
 struct Builder {
+    /// Whether to index spans (and collection pointers for reports); a
+    /// parse that only has to succeed or fail skips the work.
+    record_spans: bool,
     stack: Vec<Frame>,
     spans: SpanIndex,
     anchors: HashMap<usize, (Value, usize, usize)>,
@@ -87,7 +90,31 @@ fn tag_range(span: &Span, node: &Range<usize>) -> Range<usize> {
 
 /// Parses YAML text into a [`Document`].
 pub fn parse(text: &str) -> Result<Document, Vec<Diagnostic>> {
+    let parsed = parse_with(text, true)?;
+    Ok(Document {
+        value: parsed.value,
+        spans: parsed.spans,
+    })
+}
+
+/// A document read without its diagnostics' context: the value, its span
+/// index when asked for, and what it spent of the budgets that are shared
+/// across a file read in sections.
+pub(super) struct Parsed {
+    pub(super) value: Value,
+    pub(super) spans: SpanIndex,
+    /// The collections and scalars read.
+    pub(super) nodes: usize,
+    /// The nodes the aliases added.
+    pub(super) alias_nodes: usize,
+}
+
+/// Parses YAML text, indexing spans only when `record_spans`. Without them,
+/// the diagnostics of a failure are not located: a caller that needs them
+/// parses again with spans.
+pub(super) fn parse_with(text: &str, record_spans: bool) -> Result<Parsed, Vec<Diagnostic>> {
     let mut builder = Builder {
+        record_spans,
         stack: Vec::new(),
         spans: SpanIndex::default(),
         anchors: HashMap::new(),
@@ -107,9 +134,11 @@ pub fn parse(text: &str) -> Result<Document, Vec<Diagnostic>> {
         );
     }
     match (outcome, builder.root) {
-        (Ok(()), Some(root)) if builder.diagnostics.is_empty() => Ok(Document {
+        (Ok(()), Some(root)) if builder.diagnostics.is_empty() => Ok(Parsed {
             value: root.value,
             spans: builder.spans,
+            nodes: builder.nodes_read,
+            alias_nodes: builder.alias_nodes,
         }),
         _ => Err(builder.diagnostics),
     }
@@ -237,9 +266,14 @@ impl Builder {
                             key: None,
                         }
                     };
+                    let pointer = if self.record_spans {
+                        self.child_pointer()
+                    } else {
+                        String::new()
+                    };
                     let frame = Frame {
                         body,
-                        pointer: self.child_pointer(),
+                        pointer,
                         start: range.start,
                         anchor,
                         size: 1,
@@ -335,6 +369,18 @@ impl Builder {
         let Body::Mapping { members, key: slot } = &mut frame.body else {
             return;
         };
+        if !self.record_spans {
+            if members.contains_key(&key) {
+                // Without spans there is nothing to point at; the caller
+                // parses again with them to report it.
+                self.diagnostics.push(Diagnostic::new(
+                    Code::DuplicateKey,
+                    format!("the key `{key}` appears twice in the same mapping"),
+                ));
+            }
+            *slot = Some((key, range));
+            return;
+        }
         // The position scan is linear: past the report limit, stop looking.
         let first = (members.contains_key(&key) && self.diagnostics.len() < MAX_REPORTED)
             .then(|| members.keys().position(|k| *k == key))
@@ -380,15 +426,27 @@ impl Builder {
                 .insert(anchor, (node.value.clone(), node.size, node.height));
         }
         let Some(frame) = self.stack.last_mut() else {
-            let span = self
-                .spans
-                .collection(NodeSpan::new(None, node.span.clone()), children);
-            self.spans.set_root(span);
+            if self.record_spans {
+                let span = self
+                    .spans
+                    .collection(NodeSpan::new(None, node.span.clone()), children);
+                self.spans.set_root(span);
+            }
             self.root = Some(node);
             return Ok(());
         };
         frame.size += node.size;
         frame.height = frame.height.max(node.height + 1);
+        if !self.record_spans {
+            match &mut frame.body {
+                Body::Sequence(items) => items.push(node.value),
+                Body::Mapping { members, key } => {
+                    let (key, _) = key.take().expect("invariant: a value follows its key");
+                    members.entry(key).or_insert(node.value);
+                }
+            }
+            return Ok(());
+        }
         match &mut frame.body {
             Body::Sequence(items) => {
                 let span = self
