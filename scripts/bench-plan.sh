@@ -9,7 +9,7 @@
 # Needs the Rust toolchain and python3. Installs GNU time (apt-get) only when
 # /usr/bin/time is missing; uses hyperfine when present.
 # Knobs (environment): BENCH_SIZES="2000 10000", BENCH_RUNS=5,
-# BENCH_SEED=20240601, BENCH_DIR=target/bench,
+# BENCH_SEED=20240601, BENCH_DIR=$CARGO_TARGET_DIR/bench (default target/bench),
 # BENCH_DETAIL=lean (gen-estate.py --detail: `full` writes contoso-level detail,
 # which at 10,000 VMs is over the loader's 16 MiB / 1,000,000-node budget).
 #
@@ -29,8 +29,9 @@ SIZES=(${BENCH_SIZES:-2000 10000})
 RUNS=${BENCH_RUNS:-5}
 SEED=${BENCH_SEED:-20240601}
 DETAIL=${BENCH_DETAIL:-lean}
-BENCH_DIR=${BENCH_DIR:-$ROOT/target/bench}
-BIN=$ROOT/target/release/restoreplan
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}   # where cargo puts the release build
+BENCH_DIR=${BENCH_DIR:-$TARGET_DIR/bench}
+BIN=$TARGET_DIR/release/restoreplan
 
 # Targets (issue 3, "Performance"): the 10k dry run.
 T10K_MAX_MS=1000

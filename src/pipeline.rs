@@ -7,7 +7,8 @@ use crate::compile::{RestoreGraph, check_outlines, compile, expand};
 use crate::diagnostic::{Diagnostic, FileDiagnostics};
 use crate::model::{Inventory, Plan, StepOutline};
 use crate::schema::{SchemaKind, validate};
-use crate::source::{Document, SourceFile, parse};
+use crate::source::{Document, SourceFile, parse, parse_value};
+use serde_json::Value;
 
 /// What validating one plan produced.
 #[derive(Debug)]
@@ -93,17 +94,32 @@ pub struct LoadedInventory {
     pub report: FileDiagnostics,
     /// The typed inventory, when the file has no errors.
     pub inventory: Option<Inventory>,
-    /// The parsed document, when the inventory loaded; for later diagnostics.
-    pub document: Option<Document>,
+    /// The tree the inventory was read from, when it loaded: a million small
+    /// allocations for a large estate, which a command about to exit may
+    /// leave to the operating system rather than free one by one.
+    pub value: Option<Value>,
 }
 
 /// Loads and schema-checks an inventory from a source file whose byte-level
 /// checks produced `byte_problems`, and reads it into the typed model.
+///
+/// A clean inventory, the common case, is read without a span index (on
+/// several cores when large); one with any problem is read again, whole and
+/// with spans, so that its diagnostics point at its lines.
 pub fn load_inventory(source: SourceFile, byte_problems: Vec<Diagnostic>) -> LoadedInventory {
+    if byte_problems.is_empty()
+        && let Some((inventory, value)) = load_clean_inventory(&source)
+    {
+        return LoadedInventory {
+            report: FileDiagnostics::new(source, None, Vec::new()),
+            inventory: Some(inventory),
+            value: Some(value),
+        };
+    }
     let failed = |source, document: Option<&Document>, diagnostics| LoadedInventory {
         report: FileDiagnostics::new(source, document, diagnostics),
         inventory: None,
-        document: None,
+        value: None,
     };
     if !byte_problems.is_empty() {
         return failed(source, None, byte_problems);
@@ -126,8 +142,30 @@ pub fn load_inventory(source: SourceFile, byte_problems: Vec<Diagnostic>) -> Loa
         Ok(inventory) => LoadedInventory {
             report: FileDiagnostics::new(source, Some(&document), Vec::new()),
             inventory: Some(inventory),
-            document: Some(document),
+            value: Some(document.value),
         },
         Err(diagnostic) => failed(source, Some(&document), vec![diagnostic]),
     }
+}
+
+/// The inventory and its tree, when the file has no problem at all. The
+/// schema check and the typed read (with its lookups) run side by side: the
+/// typed read of a value the schema refuses is thrown away, never trusted.
+fn load_clean_inventory(source: &SourceFile) -> Option<(Inventory, Value)> {
+    let value = parse_value(source)?;
+    let (schema_problems, inventory) = std::thread::scope(|scope| {
+        let schema = scope.spawn(|| validate(SchemaKind::Inventory, &value));
+        // Every time the timestamp check reads is a `Timestamp` of the typed
+        // model, parsed by the same jiff parser: a typed read that succeeds
+        // has no impossible time, and one that fails goes the slow way.
+        let inventory = Inventory::from_value(&value).ok();
+        if let Some(inventory) = &inventory {
+            inventory.build_lookups();
+        }
+        let schema_problems = schema
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (schema_problems, inventory)
+    });
+    Some((inventory.filter(|_| schema_problems.is_empty())?, value))
 }

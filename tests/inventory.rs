@@ -201,3 +201,35 @@ fn every_invalid_inventory_reports_its_code_at_the_right_place() {
         );
     });
 }
+
+/// A large inventory is read in sections on several cores without spans; a
+/// problem anywhere sends it through the whole-file parse, so it is still
+/// reported at its line.
+#[test]
+fn a_large_inventory_reads_as_a_small_one_and_reports_a_late_problem_at_its_line() {
+    let text = std::fs::read_to_string(root().join("plans/inventory/contoso.yaml"))
+        .expect("the inventory is readable");
+    let small = inventory(&text);
+    // Comments past the size from which sections are read in parallel.
+    let padding = "# padding to make the estate large\n".repeat(12_000);
+    let large = text.replacen("virtualMachines:", &format!("{padding}virtualMachines:"), 1);
+    assert!(large.len() > 400 * 1024);
+    assert_eq!(inventory(&large), small);
+
+    let broken = format!("{large}vaults: []\n");
+    let line = broken.lines().count();
+    let loaded = load_bytes("large.yaml", broken.as_bytes());
+    assert!(loaded.inventory.is_none());
+    let rendered = human::render(&loaded.report, human::Style::plain());
+    let codes: Vec<&str> = loaded
+        .report
+        .diagnostics
+        .iter()
+        .map(|d| d.code.id())
+        .collect();
+    assert_eq!(codes, ["RP007"], "{rendered}");
+    assert!(
+        rendered.contains(&format!("large.yaml:{line}:1")),
+        "{rendered}"
+    );
+}

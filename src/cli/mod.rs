@@ -169,7 +169,7 @@ fn inventory_or_report(
         let style = crate::report::human::Style::plain();
         eprint!("{}", crate::report::human::render(&loaded.report, style));
     }
-    keep_until_exit(loaded.document);
+    keep_until_exit(loaded.value);
     loaded.inventory
 }
 

@@ -3,7 +3,7 @@
 
 use crate::diagnostic::{Code, Diagnostic};
 use std::io::Read;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The largest file the loader reads: 16 MiB.
 pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
@@ -13,21 +13,27 @@ pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
 pub struct SourceFile {
     name: Arc<str>,
     text: Arc<str>,
-    line_starts: Arc<[usize]>,
+    /// Built on first use: a clean 16 MiB inventory never needs it.
+    line_starts: Arc<OnceLock<Box<[usize]>>>,
 }
 
 impl SourceFile {
     /// A source file from text that is already known to be good.
     pub fn from_text(name: impl Into<Arc<str>>, text: impl Into<Arc<str>>) -> Self {
-        let text: Arc<str> = text.into();
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         SourceFile {
             name: name.into(),
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: Arc::default(),
         }
+    }
+
+    /// The byte offset where each line starts.
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
     }
 
     /// A source file from raw bytes, with the diagnostics of the byte-level
@@ -85,9 +91,11 @@ impl SourceFile {
                 .read_to_end(&mut bytes)?;
             Ok(SourceFile::from_bytes("<stdin>", &bytes))
         } else {
-            std::fs::File::open(path)?
-                .take(limit)
-                .read_to_end(&mut bytes)?;
+            let file = std::fs::File::open(path)?;
+            // Sized from the start: growing a buffer to 16 MiB copies it over and over.
+            let size = file.metadata().map_or(0, |metadata| metadata.len());
+            bytes.reserve(size.min(limit) as usize);
+            file.take(limit).read_to_end(&mut bytes)?;
             Ok(SourceFile::from_bytes(path, &bytes))
         }
     }
@@ -109,14 +117,14 @@ impl SourceFile {
 
     /// The 0-based line of a byte offset.
     pub fn line_index(&self, offset: usize) -> usize {
-        self.line_starts
+        self.line_starts()
             .partition_point(|&start| start <= offset.min(self.text.len()))
             - 1
     }
 
     /// The byte offset where a 0-based line starts.
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts
+        self.line_starts()
             .get(line)
             .copied()
             .unwrap_or(self.text.len())
@@ -125,8 +133,9 @@ impl SourceFile {
     /// The 1-based line and 1-based column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
-        let start = self.line_starts[line];
+        let line_starts = self.line_starts();
+        let line = line_starts.partition_point(|&start| start <= offset) - 1;
+        let start = line_starts[line];
         let column = self
             .text
             .get(start..offset)

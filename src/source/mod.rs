@@ -1,9 +1,12 @@
 //! Reading plans and inventories: bytes → [`SourceFile`] → [`Document`], a JSON
 //! value plus an index from JSON pointer to byte span, built in one YAML parse.
 //! Every hostile-input limit lives here, so later stages may trust the tree.
+//! A file that only needs its value when it is clean (an inventory) is read
+//! without the index, on several cores, by [`parse_value`].
 
 mod file;
 mod scalar;
+mod sections;
 mod spans;
 mod yaml;
 
@@ -44,4 +47,11 @@ impl Document {
 /// that explain why it is not one.
 pub fn parse(source: &SourceFile) -> Result<Document, Vec<Diagnostic>> {
     yaml::parse(source.text())
+}
+
+/// The value of a source file's document when it has no problem at all: read
+/// without a span index, in sections on several cores when it is large.
+/// `None` when it has a problem, which [`parse`] then locates and explains.
+pub fn parse_value(source: &SourceFile) -> Option<Value> {
+    sections::parse_value(source.text())
 }

@@ -188,6 +188,12 @@ impl Inventory {
         self.index = std::sync::OnceLock::new();
     }
 
+    /// Builds the lookups by id and name now, so that a loader thread pays
+    /// for them rather than the first lookup.
+    pub fn build_lookups(&self) {
+        self.index();
+    }
+
     fn index(&self) -> &Index {
         self.index.get_or_init(|| {
             let mut index = Index::default();

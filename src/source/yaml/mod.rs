@@ -4,11 +4,13 @@
 //! against hostile input: depth, alias expansion, one document, no duplicate
 //! keys, no custom tags or merge keys.
 
+mod problems;
+
 use super::Document;
 use super::scalar::resolve_scalar;
 use super::spans::{NodeSpan, SpanIndex, escape_pointer_token};
 use crate::diagnostic::{Code, Diagnostic};
-use granit_parser::{Event, Parser, ScalarStyle, ScanError, Span};
+use granit_parser::{Event, Parser, ScalarStyle, Span};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -61,6 +63,9 @@ enum Body {
 struct Abort;
 
 struct Builder {
+    /// Whether to index spans (and collection pointers for reports); a
+    /// parse that only has to succeed or fail skips the work.
+    record_spans: bool,
     stack: Vec<Frame>,
     spans: SpanIndex,
     anchors: HashMap<usize, (Value, usize, usize)>,
@@ -87,7 +92,31 @@ fn tag_range(span: &Span, node: &Range<usize>) -> Range<usize> {
 
 /// Parses YAML text into a [`Document`].
 pub fn parse(text: &str) -> Result<Document, Vec<Diagnostic>> {
+    let parsed = parse_with(text, true)?;
+    Ok(Document {
+        value: parsed.value,
+        spans: parsed.spans,
+    })
+}
+
+/// A document read without its diagnostics' context: the value, its span
+/// index when asked for, and what it spent of the budgets that are shared
+/// across a file read in sections.
+pub(super) struct Parsed {
+    pub(super) value: Value,
+    pub(super) spans: SpanIndex,
+    /// The collections and scalars read.
+    pub(super) nodes: usize,
+    /// The nodes the aliases added.
+    pub(super) alias_nodes: usize,
+}
+
+/// Parses YAML text, indexing spans only when `record_spans`. Without them,
+/// the diagnostics of a failure are not located: a caller that needs them
+/// parses again with spans.
+pub(super) fn parse_with(text: &str, record_spans: bool) -> Result<Parsed, Vec<Diagnostic>> {
     let mut builder = Builder {
+        record_spans,
         stack: Vec::new(),
         spans: SpanIndex::default(),
         anchors: HashMap::new(),
@@ -107,9 +136,11 @@ pub fn parse(text: &str) -> Result<Document, Vec<Diagnostic>> {
         );
     }
     match (outcome, builder.root) {
-        (Ok(()), Some(root)) if builder.diagnostics.is_empty() => Ok(Document {
+        (Ok(()), Some(root)) if builder.diagnostics.is_empty() => Ok(Parsed {
             value: root.value,
             spans: builder.spans,
+            nodes: builder.nodes_read,
+            alias_nodes: builder.alias_nodes,
         }),
         _ => Err(builder.diagnostics),
     }
@@ -237,9 +268,14 @@ impl Builder {
                             key: None,
                         }
                     };
+                    let pointer = if self.record_spans {
+                        self.child_pointer()
+                    } else {
+                        String::new()
+                    };
                     let frame = Frame {
                         body,
-                        pointer: self.child_pointer(),
+                        pointer,
                         start: range.start,
                         anchor,
                         size: 1,
@@ -328,36 +364,6 @@ impl Builder {
         )
     }
 
-    fn set_key(&mut self, key: String, range: Range<usize>) {
-        let Some(frame) = self.stack.last_mut() else {
-            return;
-        };
-        let Body::Mapping { members, key: slot } = &mut frame.body else {
-            return;
-        };
-        // The position scan is linear: past the report limit, stop looking.
-        let first = (members.contains_key(&key) && self.diagnostics.len() < MAX_REPORTED)
-            .then(|| members.keys().position(|k| *k == key))
-            .flatten()
-            .and_then(|index| frame.children.get(index))
-            .and_then(|child| child.key.clone());
-        if let Some(first) = first {
-            let mut diagnostic = Diagnostic::new(
-                Code::DuplicateKey,
-                format!("the key `{key}` appears twice in the same mapping"),
-            )
-            .at_bytes(range.clone(), "written again here")
-            .at_bytes(
-                first.start as usize..first.end as usize,
-                "first written here",
-            )
-            .with_help(Code::DuplicateKey.info().fix);
-            diagnostic.pointer = Some(format!("{}/{}", frame.pointer, escape_pointer_token(&key)));
-            self.diagnostics.push(diagnostic);
-        }
-        *slot = Some((key, range));
-    }
-
     /// The pointer of the next collection read into the innermost one.
     fn child_pointer(&self) -> String {
         let Some(frame) = self.stack.last() else {
@@ -380,15 +386,27 @@ impl Builder {
                 .insert(anchor, (node.value.clone(), node.size, node.height));
         }
         let Some(frame) = self.stack.last_mut() else {
-            let span = self
-                .spans
-                .collection(NodeSpan::new(None, node.span.clone()), children);
-            self.spans.set_root(span);
+            if self.record_spans {
+                let span = self
+                    .spans
+                    .collection(NodeSpan::new(None, node.span.clone()), children);
+                self.spans.set_root(span);
+            }
             self.root = Some(node);
             return Ok(());
         };
         frame.size += node.size;
         frame.height = frame.height.max(node.height + 1);
+        if !self.record_spans {
+            match &mut frame.body {
+                Body::Sequence(items) => items.push(node.value),
+                Body::Mapping { members, key } => {
+                    let (key, _) = key.take().expect("invariant: a value follows its key");
+                    members.entry(key).or_insert(node.value);
+                }
+            }
+            return Ok(());
+        }
         match &mut frame.body {
             Body::Sequence(items) => {
                 let span = self
@@ -411,91 +429,7 @@ impl Builder {
         }
         Ok(())
     }
-
-    fn unsupported(&mut self, range: Range<usize>, what: String, why: &str) {
-        self.diagnostics.push(
-            Diagnostic::new(
-                Code::UnsupportedYaml,
-                format!("{what} is not supported in restore plans"),
-            )
-            .at_bytes(range, why)
-            .with_help(Code::UnsupportedYaml.info().fix),
-        );
-    }
-
-    fn too_deep(&mut self, range: Range<usize>) {
-        self.diagnostics.push(
-            Diagnostic::new(
-                Code::TooDeep,
-                format!("collections are nested more than {MAX_DEPTH} levels deep"),
-            )
-            .at_bytes(range.start..range.start + 1, "too deep here")
-            .with_help(Code::TooDeep.info().fix),
-        );
-    }
-
-    fn syntax_error(&mut self, error: &ScanError, text: &str) -> Abort {
-        let marker = error.marker();
-        let mut at = marker
-            .byte_offset()
-            .unwrap_or(marker.index())
-            .min(text.len());
-        let info = error.info();
-        // The scanner reports a tab at the start of the scalar it was reading,
-        // which may be a line above the tab itself: point at the tab.
-        if info.contains("tab") && !text[at..].starts_with('\t') {
-            let window_end = text[at..]
-                .match_indices('\n')
-                .nth(1)
-                .map_or(text.len(), |(i, _)| at + i);
-            if let Some(tab) = text[at..window_end].find('\t') {
-                at += tab;
-            }
-        }
-        let end = text[at..]
-            .chars()
-            .next()
-            .map_or(at, |c| if c == '\n' { at } else { at + c.len_utf8() });
-        self.diagnostics.push(
-            Diagnostic::new(Code::YamlSyntax, format!("invalid YAML: {info}"))
-                .at_bytes(at..end, "here")
-                .with_help(if text[at..].starts_with('\t') {
-                    "YAML indents with spaces only: replace the tab with spaces"
-                } else {
-                    Code::YamlSyntax.info().fix
-                }),
-        );
-        Abort
-    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pointers_index_every_node() {
-        let text = "a:\n  b: [1, two]\n  c: {d~/e: x}\nl: &l [p, q]\nm: *l\n";
-        let doc = parse(text).expect("valid");
-        let at = |pointer: &str| {
-            let node = doc.node_span(pointer).expect("indexed");
-            &text[node.value.start as usize..node.value.end as usize]
-        };
-        assert_eq!(at("/a/b/1"), "two");
-        assert_eq!(at("/a/c/d~0~1e"), "x");
-        assert_eq!(at("/l/1"), "q");
-        assert_eq!(at("/m"), "*l");
-        let key = doc
-            .node_span("/a/b")
-            .and_then(|n| n.key.clone())
-            .expect("member");
-        assert_eq!(&text[key.start as usize..key.end as usize], "b");
-        // Inside an alias, and below a missing member, the nearest written node is drawn.
-        assert!(doc.node_span("/m/0").is_none());
-        let source = crate::source::SourceFile::from_text("t", text);
-        let label = doc.label_span(&source, "/m/0").expect("falls back");
-        assert_eq!(&text[label], "*l");
-        let label = doc.label_span(&source, "/a/missing").expect("falls back");
-        assert_eq!(&text[label], "a");
-    }
-}
+mod tests;
