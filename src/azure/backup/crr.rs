@@ -3,7 +3,7 @@
 //! operation and the CRR job (read by POST).
 
 use super::jobs::{job_id_of, newest_restores_of};
-use super::{Backup, JobProgress, RestoreSpec};
+use super::{Backup, JobProgress, PageGuard, RestoreSpec};
 use crate::azure::api;
 use crate::azure::error::{ArmError, ArmErrorKind};
 use crate::azure::id::{SubscriptionId, VaultId};
@@ -13,7 +13,6 @@ use crate::azure::wire::crr::{
 };
 use crate::azure::wire::job::{CrrJobRequest, JobResource};
 use crate::azure::wire::{Page, ResourceMeta};
-use std::collections::HashSet;
 
 /// Where a cross-region restore runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,12 +149,10 @@ impl Backup {
             },
             "BackupCrrJobs_List",
         )?;
-        let runaway =
-            |why: String| ArmError::new(ArmErrorKind::PagingRunaway { why }, "BackupCrrJobs_List");
+        let mut guard = PageGuard::new("BackupCrrJobs_List", self.settings.max_pages);
         let mut jobs: Vec<JobResource> = Vec::new();
-        let mut seen = HashSet::new();
         let mut skip_token: Option<String> = None;
-        for _ in 0..self.settings.max_pages {
+        loop {
             let request = api::crr_jobs_list(
                 &target.subscription,
                 &target.region,
@@ -172,15 +169,9 @@ impl Backup {
                 .query_pairs()
                 .find(|(name, _)| name.eq_ignore_ascii_case("$skipToken"))
                 .map(|(_, value)| value.into_owned())
-                .ok_or_else(|| runaway("a nextLink without a $skipToken".to_owned()))?;
-            if !seen.insert(token.clone()) {
-                return Err(runaway("a page links back to an earlier page".to_owned()));
-            }
+                .ok_or_else(|| guard.runaway("a nextLink without a $skipToken".to_owned()))?;
+            guard.admit(&token)?;
             skip_token = Some(token);
         }
-        Err(runaway(format!(
-            "more than {} pages",
-            self.settings.max_pages
-        )))
     }
 }

@@ -77,32 +77,53 @@ impl Backup {
     pub async fn list_all<T: DeserializeOwned>(&self, first: &Request) -> Result<Vec<T>, ArmError> {
         let mut page: Page<T> = self.arm.send_json(first, None).await?;
         let mut items = Vec::new();
-        let mut seen = HashSet::new();
-        let mut pages = 1;
+        let mut guard = PageGuard::new(first.operation.operation_id, self.settings.max_pages);
         loop {
             items.append(&mut page.value);
             let Some(next) = page.next_link.take().filter(|link| !link.trim().is_empty()) else {
                 return Ok(items);
             };
-            let runaway = |why: String| {
-                ArmError::new(
-                    ArmErrorKind::PagingRunaway { why },
-                    first.operation.operation_id,
-                )
-            };
-            if !seen.insert(next.clone()) {
-                return Err(runaway(format!(
-                    "page {pages} links back to an earlier page"
-                )));
-            }
-            if pages >= self.settings.max_pages {
-                return Err(runaway(format!(
-                    "more than {} pages",
-                    self.settings.max_pages
-                )));
-            }
+            guard.admit(&next)?;
             page = self.arm.follow(&next).await?.json()?;
-            pages += 1;
         }
+    }
+}
+
+/// Stops a listing whose next pages loop back or never end.
+pub(super) struct PageGuard {
+    operation: &'static str,
+    seen: HashSet<String>,
+    pages: usize,
+    max_pages: usize,
+}
+
+impl PageGuard {
+    /// A guard for a listing of `operation` whose first page has been read.
+    pub(super) fn new(operation: &'static str, max_pages: usize) -> Self {
+        PageGuard {
+            operation,
+            seen: HashSet::new(),
+            pages: 1,
+            max_pages,
+        }
+    }
+
+    /// Lets the listing read the page `next` (a link or a skip token) names,
+    /// or says why it is stopped.
+    pub(super) fn admit(&mut self, next: &str) -> Result<(), ArmError> {
+        let why = if !self.seen.insert(next.to_owned()) {
+            format!("page {} links back to an earlier page", self.pages)
+        } else if self.pages >= self.max_pages {
+            format!("more than {} pages", self.max_pages)
+        } else {
+            self.pages += 1;
+            return Ok(());
+        };
+        Err(self.runaway(why))
+    }
+
+    /// The error that stops the listing.
+    pub(super) fn runaway(&self, why: String) -> ArmError {
+        ArmError::new(ArmErrorKind::PagingRunaway { why }, self.operation)
     }
 }
