@@ -34,6 +34,17 @@ impl StepFailure {
             transient: false,
         }
     }
+
+    /// Creates a folder of the run (step logs, mount scripts); not being
+    /// able to is a permanent failure of the step.
+    pub fn create_folder(dir: &std::path::Path) -> Result<(), StepFailure> {
+        std::fs::create_dir_all(dir).map_err(|error| {
+            StepFailure::permanent(
+                Code::JournalIo,
+                format!("cannot create `{}`: {error}", dir.display()),
+            )
+        })
+    }
 }
 
 impl fmt::Display for StepFailure {

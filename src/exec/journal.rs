@@ -114,6 +114,23 @@ pub enum Event {
     },
 }
 
+impl Event {
+    /// When the event happened, on the run's clock.
+    pub fn at(&self) -> Timestamp {
+        match self {
+            Event::RunStarted { at, .. }
+            | Event::StepStarted { at, .. }
+            | Event::StepSubmitted { at, .. }
+            | Event::StepSucceeded { at, .. }
+            | Event::StepFailed { at, .. }
+            | Event::StepSkipped { at, .. }
+            | Event::ApprovalGiven { at, .. }
+            | Event::RunInterrupted { at, .. }
+            | Event::RunFinished { at, .. } => *at,
+        }
+    }
+}
+
 /// Appends events to a journal, each one durable before `append` returns.
 #[derive(Debug)]
 pub struct JournalWriter {

@@ -71,12 +71,7 @@ pub async fn run_program(program: &Program, log_dir: &Path) -> Result<Outputs, S
             "the `run` step has no program",
         ));
     };
-    std::fs::create_dir_all(log_dir).map_err(|error| {
-        StepFailure::permanent(
-            Code::JournalIo,
-            format!("cannot create `{}`: {error}", log_dir.display()),
-        )
-    })?;
+    StepFailure::create_folder(log_dir)?;
     let stderr = std::fs::File::create(log_dir.join("stderr.log")).map_err(|error| {
         StepFailure::permanent(
             Code::JournalIo,

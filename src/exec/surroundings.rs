@@ -98,12 +98,7 @@ fn probe_host(probe: &Probe) -> Option<String> {
 /// written to `command.txt` in the step's log folder as evidence, and it
 /// succeeds with exit code 0 and no output.
 pub fn simulate_program(program: &Program, log_dir: &Path) -> Result<Outputs, StepFailure> {
-    std::fs::create_dir_all(log_dir).map_err(|error| {
-        StepFailure::permanent(
-            Code::JournalIo,
-            format!("cannot create `{}`: {error}", log_dir.display()),
-        )
-    })?;
+    StepFailure::create_folder(log_dir)?;
     let argv = serde_json::to_string(&program.argv).unwrap_or_default();
     let note = format!(
         "not started: `apply --emulator` does not run commands unless `--run-commands` is given\nargv: {argv}\n"

@@ -33,9 +33,15 @@ pub(super) fn confirmed(args: &Args, resolved: &Resolved) -> Result<bool, Outcom
         }
     );
     let _ = std::io::stderr().flush();
+    Ok(answered_yes())
+}
+
+/// Reads one line from the terminal: whether it says yes (an unreadable
+/// terminal says no).
+fn answered_yes() -> bool {
     let mut answer = String::new();
-    let _ = std::io::stdin().lock().read_line(&mut answer);
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+    std::io::stdin().lock().read_line(&mut answer).is_ok()
+        && matches!(answer.trim(), "y" | "Y" | "yes")
 }
 
 /// On a terminal (and not streaming JSON), approval gates ask at the prompt
@@ -55,11 +61,7 @@ pub(super) fn ask_at_the_terminal(args: &Args, progress: &Arc<Progress>) -> Opti
             "approval needed: `{node}`{approvers}\n  {}\n  approve here with y, or from elsewhere with `restoreplan approve`; y/N?",
             human::printable(gate.message.trim())
         ));
-        let mut answer = String::new();
-        if std::io::stdin().lock().read_line(&mut answer).is_err() {
-            return false;
-        }
-        matches!(answer.trim(), "y" | "Y" | "yes")
+        answered_yes()
     }))
 }
 

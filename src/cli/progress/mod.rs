@@ -197,7 +197,7 @@ impl Live {
     }
 
     fn event(&mut self, event: &Event) {
-        let at = event_time(event);
+        let at = event.at();
         self.now = Some(self.now.map_or(at, |now| now.max(at)));
         match event {
             Event::StepStarted { node, attempt, .. } => {
@@ -330,20 +330,6 @@ impl Live {
         }
         self.overall.finish_and_clear();
         let _ = self.bars.clear();
-    }
-}
-
-fn event_time(event: &Event) -> Timestamp {
-    match event {
-        Event::RunStarted { at, .. }
-        | Event::StepStarted { at, .. }
-        | Event::StepSubmitted { at, .. }
-        | Event::StepSucceeded { at, .. }
-        | Event::StepFailed { at, .. }
-        | Event::StepSkipped { at, .. }
-        | Event::ApprovalGiven { at, .. }
-        | Event::RunInterrupted { at, .. }
-        | Event::RunFinished { at, .. } => *at,
     }
 }
 

@@ -22,12 +22,7 @@ impl AzureRestorer {
         point: &RecoveryPointId,
     ) -> Result<Outputs, StepFailure> {
         let folder = self.run_dir.join("file-recovery").join(file_name(&node.id));
-        std::fs::create_dir_all(&folder).map_err(|error| {
-            StepFailure::permanent(
-                Code::JournalIo,
-                format!("cannot create `{}`: {error}", folder.display()),
-            )
-        })?;
+        StepFailure::create_folder(&folder)?;
         // One initiator per run: a resumed run renews the same session.
         let initiator = format!(
             "iqn.2016-04.com.restoreplan:{}",
